@@ -1,0 +1,15 @@
+// Node ESM entry: the same instance as require('flagsmith-webhooks'), so there is one
+// FlagsmithWebhookError class and one module in memory whichever way the package is loaded.
+import api from './dist/node.cjs';
+
+export const {
+  FlagsmithWebhookError,
+  SIGNATURE_HEADER,
+  Verifier,
+  init,
+  initSync,
+  parse,
+  sign,
+  verify,
+  verifyAndParse,
+} = api;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the npm package in pkg/: one wasm module, its generated glue in pkg/dist/ (gitignored),
+# and the CommonJS bundle for require(). Run scripts/setup.sh once first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+cargo build --release --target wasm32-unknown-unknown --locked --quiet
+out=pkg/dist
+rm -rf "$out"
+wasm-bindgen target/wasm32-unknown-unknown/release/flagsmith_webhooks.wasm \
+  --out-dir "$out" --target web --no-typescript
+# npm binaryen, never Debian's (version 108 writes modules that fail at instantiation).
+# -O3 rather than -Oz: the hashing code was compiled for speed and -Oz would undo part of it.
+node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-reference-types \
+  --enable-multivalue --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$out/flagsmith_webhooks_bg.wasm" -o "$out/flagsmith_webhooks_bg.wasm"
+# require() gets a CommonJS bundle of the same glue and API, reading the same .wasm file; the
+# Node ESM entry re-exports it, so import and require share one instance.
+node_modules/.bin/esbuild pkg/lib/node-init.js --bundle --format=cjs --platform=node \
+  --target=node18 --log-level=warning --outfile="$out/node.cjs"
+printf 'built %s: %s bytes, %s gzip -9\n' "$out/flagsmith_webhooks_bg.wasm" \
+  "$(wc -c < "$out/flagsmith_webhooks_bg.wasm")" "$(gzip -9c "$out/flagsmith_webhooks_bg.wasm" | wc -c)"

@@ -1,0 +1,212 @@
+//! The one error type of the crate, with stable codes.
+
+use std::fmt;
+
+/// Everything that can go wrong when verifying or parsing a webhook.
+///
+/// Each variant has a stable snake_case [`code`](Error::code), which JavaScript sees as
+/// `error.code`, and a message that says what to do about it. No message ever contains a
+/// secret; none echoes the body either, only positions in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request carried no `X-Flagsmith-Signature` header (or an empty one).
+    MissingSignature,
+    /// A signature was present but none of its candidates is 64 hexadecimal characters.
+    MalformedSignature {
+        /// What was wrong with the candidates, without repeating them in full.
+        reason: String,
+    },
+    /// A well-formed signature did not match the body under any of the secrets.
+    SignatureMismatch {
+        /// The most likely cause that could be seen from the body and the secrets.
+        cause: MismatchCause,
+    },
+    /// The body is not JSON.
+    InvalidJson {
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+        /// What the JSON parser expected.
+        reason: String,
+    },
+    /// The body is JSON but not a payload Flagsmith sends.
+    InvalidPayload {
+        /// JSON path of the offending value, for example `data.new_state.enabled`.
+        path: String,
+        /// What was expected there.
+        reason: String,
+    },
+    /// No usable secret was given (none at all, or an empty one).
+    InvalidSecret {
+        /// What was wrong.
+        reason: String,
+    },
+    /// The body was not bytes or text (JavaScript only: an object, a number, `undefined`).
+    InvalidBody {
+        /// What was passed instead, and how to get the raw bytes.
+        reason: String,
+    },
+    /// The body is larger than the limit the receiver set.
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+}
+
+/// Why a well-formed signature did not match, as far as the library can tell.
+///
+/// Found by looking at the body (does it still look like the bytes Flagsmith sent?) and by
+/// trying the secrets trimmed of whitespace; none of this runs unless verification failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MismatchCause {
+    /// A configured secret has leading or trailing whitespace, and the trimmed secret matches.
+    SecretWhitespace,
+    /// The body ends in a newline or spaces that Flagsmith never sends; without them it matches.
+    TrailingWhitespace,
+    /// The body contains line breaks or indentation: it was pretty-printed after receipt.
+    PrettyPrinted,
+    /// The body contains raw non-ASCII bytes, where Flagsmith sends `\uXXXX` escapes.
+    RawNonAscii,
+    /// The body uses `,` and `:` without the following space that Flagsmith writes.
+    CompactSeparators,
+    /// The body is empty.
+    EmptyBody,
+    /// The body looks like Flagsmith's wire format: the secret is wrong or the body was altered.
+    WrongSecretOrAlteredBody,
+}
+
+impl MismatchCause {
+    /// A stable snake_case name for the cause; JavaScript sees it as `error.hint`.
+    pub fn code(self) -> &'static str {
+        match self {
+            MismatchCause::SecretWhitespace => "secret_whitespace",
+            MismatchCause::TrailingWhitespace => "trailing_whitespace",
+            MismatchCause::PrettyPrinted => "pretty_printed",
+            MismatchCause::RawNonAscii => "raw_non_ascii",
+            MismatchCause::CompactSeparators => "compact_separators",
+            MismatchCause::EmptyBody => "empty_body",
+            MismatchCause::WrongSecretOrAlteredBody => "wrong_secret_or_altered_body",
+        }
+    }
+
+    fn advice(self) -> &'static str {
+        match self {
+            MismatchCause::SecretWhitespace => {
+                "the secret you configured has leading or trailing whitespace, and without it \
+                 the signature matches (Flagsmith trims secrets when they are saved). Remove \
+                 the whitespace from your configured secret."
+            }
+            MismatchCause::TrailingWhitespace => {
+                "the body ends in whitespace that Flagsmith never sends, and without it the \
+                 signature matches: something (a log copy, an editor, a test) appended a \
+                 newline. Use the raw request bytes."
+            }
+            MismatchCause::PrettyPrinted => {
+                "the body contains line breaks or indentation, which Flagsmith never sends: \
+                 it was pretty-printed after it was received. Verify the raw request bytes \
+                 exactly as received, before any JSON body parser or JSON.stringify touches \
+                 them."
+            }
+            MismatchCause::RawNonAscii => {
+                "the body contains raw non-ASCII characters, where Flagsmith sends \\uXXXX \
+                 escapes: it was re-serialised after it was received. Verify the raw request \
+                 bytes exactly as received, before any JSON body parser or JSON.stringify \
+                 touches them."
+            }
+            MismatchCause::CompactSeparators => {
+                "the body uses ',' and ':' without the space Flagsmith writes after them: it \
+                 was re-serialised (JSON.stringify, serde_json, a framework's JSON body \
+                 parser) after it was received. Verify the raw request bytes exactly as \
+                 received, before any JSON body parser or JSON.stringify touches them."
+            }
+            MismatchCause::EmptyBody => {
+                "the body is empty: the request body was not read, or was already consumed \
+                 by a body parser. Verify the raw request bytes."
+            }
+            MismatchCause::WrongSecretOrAlteredBody => {
+                "the body looks like what Flagsmith sends, so the secret is most likely not \
+                 the one configured on this webhook in Flagsmith (check the environment or \
+                 organisation it belongs to), or the body was altered in transit."
+            }
+        }
+    }
+}
+
+impl Error {
+    /// The stable snake_case code of this error, the same string JavaScript sees as
+    /// `error.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::MissingSignature => "missing_signature",
+            Error::MalformedSignature { .. } => "malformed_signature",
+            Error::SignatureMismatch { .. } => "signature_mismatch",
+            Error::InvalidJson { .. } => "invalid_json",
+            Error::InvalidPayload { .. } => "invalid_payload",
+            Error::InvalidSecret { .. } => "invalid_secret",
+            Error::InvalidBody { .. } => "invalid_body",
+            Error::BodyTooLarge { .. } => "body_too_large",
+        }
+    }
+
+    /// For a signature mismatch, the diagnosed cause.
+    pub fn mismatch_cause(&self) -> Option<MismatchCause> {
+        match self {
+            Error::SignatureMismatch { cause } => Some(*cause),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::MissingSignature => f.write_str(
+                "no X-Flagsmith-Signature header: Flagsmith omits it when the webhook has no \
+                 secret. Set the same secret on the webhook in Flagsmith as in this receiver, \
+                 and pass the header's value (looked up case-insensitively).",
+            ),
+            Error::MalformedSignature { reason } => write!(
+                f,
+                "the X-Flagsmith-Signature header is malformed ({reason}): Flagsmith sends 64 \
+                 lowercase hexadecimal characters. Pass the header's value unchanged."
+            ),
+            Error::SignatureMismatch { cause } => {
+                write!(
+                    f,
+                    "the signature does not match the body: {}",
+                    cause.advice()
+                )
+            }
+            Error::InvalidJson {
+                line,
+                column,
+                reason,
+            } => write!(
+                f,
+                "the body is not valid JSON at line {line}, column {column} ({reason}). \
+                 Flagsmith sends one line of JSON; pass the request body unchanged."
+            ),
+            Error::InvalidPayload { path, reason } => write!(
+                f,
+                "the body is JSON but not a Flagsmith webhook payload: at `{path}`, {reason}. \
+                 Check that this endpoint receives only Flagsmith webhooks."
+            ),
+            Error::InvalidSecret { reason } => write!(
+                f,
+                "invalid secret: {reason}. Pass the secret configured on the webhook in \
+                 Flagsmith (check that the environment variable holding it is set)."
+            ),
+            Error::InvalidBody { reason } => write!(f, "invalid body: {reason}"),
+            Error::BodyTooLarge { limit } => write!(
+                f,
+                "the body is larger than the limit of {limit} bytes. Raise the limit if your \
+                 payloads are legitimately this large."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,43 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod error;
+mod payload;
+mod signature;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+mod wire;
+
+pub use error::{Error, MismatchCause};
+pub use payload::{
+    event_types, from_value, parse, AuditEnvironment, AuditLog, AuditProject, Author, Envelope,
+    Event, Extra, Feature, FeatureSegment, FeatureState, FlagChange, FlagValue, IdentityFeature,
+    IdentityFlag, IdentityPayload, IdentityRef, MultivariateOption, MultivariateValue, NamedRef,
+    Publisher, Segment, SegmentMembership, ToJson, Trait, TraitValue, UnknownEvent,
+    VersionPublished, VersionedState,
+};
+pub use signature::{sign, verify, Verifier, SIGNATURE_HEX_LENGTH};
+pub use wire::{to_flagsmith_json, value_to_flagsmith_json};
+
+/// The header Flagsmith sends the signature in. Header names are case-insensitive; the
+/// earliest releases sent it in lower case.
+pub const SIGNATURE_HEADER: &str = "X-Flagsmith-Signature";
+
+/// Checks the signature, and only when it matches parses the body.
+///
+/// `signature` is the header's value (`""` when the header is absent). Errors:
+/// `invalid_secret`, `missing_signature`, `malformed_signature`, `signature_mismatch` (with a
+/// diagnosed [`MismatchCause`]), then `invalid_json` or `invalid_payload`. For many requests
+/// with the same secrets, build a [`Verifier`] once and call
+/// [`Verifier::verify_and_parse`].
+pub fn verify_and_parse(secret: &[u8], body: &[u8], signature: &str) -> Result<Event, Error> {
+    Verifier::new([secret])?.verify_and_parse(body, signature)
+}
+
+impl Verifier {
+    /// Checks the signature against every secret, and only when one matches parses the body.
+    pub fn verify_and_parse(&self, body: &[u8], signature: &str) -> Result<Event, Error> {
+        self.check(body, signature)?;
+        parse(body)
+    }
+}

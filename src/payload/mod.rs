@@ -1,0 +1,204 @@
+//! The Flagsmith webhook payload model, and [`parse`].
+//!
+//! Nothing Flagsmith sent is lost: unknown event types are kept whole, every struct keeps the
+//! fields it does not know in `extra`, and numbers keep their written form (`50` and `50.0`
+//! both occur on the wire), so [`to_flagsmith_json`](crate::to_flagsmith_json) of a parsed
+//! body gives back the original bytes.
+
+pub(crate) mod convert;
+mod model;
+
+use serde_json::{Map, Value};
+
+pub use convert::{Extra, ToJson};
+pub use model::*;
+
+use crate::error::Error;
+use convert::{describe, expect_object, invalid, FromJson, Path};
+
+/// A parsed webhook body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// `FLAG_UPDATED`: a feature state was created or changed.
+    FlagUpdated(Envelope<FlagChange>),
+    /// `FLAG_DELETED`: a feature was deleted (`new_state` is null).
+    FlagDeleted(Envelope<FlagChange>),
+    /// `NEW_VERSION_PUBLISHED`: a version of a feature was published (feature versioning v2).
+    NewVersionPublished(Envelope<VersionPublished>),
+    /// `AUDIT_LOG_CREATED`: an audit log record, sent to organisation webhooks.
+    AuditLogCreated(Envelope<AuditLog>),
+    /// The identity integration body, which has no envelope and no `event_type`.
+    Identity(IdentityPayload),
+    /// An envelope whose `event_type` this version does not know, kept whole.
+    Unknown(UnknownEvent),
+}
+
+/// The enveloped event types' names as Flagsmith writes them.
+pub mod event_types {
+    /// See [`Event::FlagUpdated`](super::Event::FlagUpdated).
+    pub const FLAG_UPDATED: &str = "FLAG_UPDATED";
+    /// See [`Event::FlagDeleted`](super::Event::FlagDeleted).
+    pub const FLAG_DELETED: &str = "FLAG_DELETED";
+    /// See [`Event::NewVersionPublished`](super::Event::NewVersionPublished).
+    pub const NEW_VERSION_PUBLISHED: &str = "NEW_VERSION_PUBLISHED";
+    /// See [`Event::AuditLogCreated`](super::Event::AuditLogCreated).
+    pub const AUDIT_LOG_CREATED: &str = "AUDIT_LOG_CREATED";
+}
+
+/// The `{"data": …, "event_type": …}` envelope of environment and organisation webhooks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope<T> {
+    /// The event's data.
+    pub data: T,
+    /// Top-level fields beside `data` and `event_type` (none today).
+    pub extra: Extra,
+}
+
+/// An enveloped event of a type this version does not know, such as a future `FLAG_CREATED`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownEvent {
+    /// The `event_type` as sent.
+    pub event_type: String,
+    /// The whole body, `event_type` included.
+    pub body: Map<String, Value>,
+}
+
+impl Event {
+    /// The `event_type` as sent, or `None` for an identity integration body.
+    pub fn event_type(&self) -> Option<&str> {
+        Some(match self {
+            Event::FlagUpdated(_) => event_types::FLAG_UPDATED,
+            Event::FlagDeleted(_) => event_types::FLAG_DELETED,
+            Event::NewVersionPublished(_) => event_types::NEW_VERSION_PUBLISHED,
+            Event::AuditLogCreated(_) => event_types::AUDIT_LOG_CREATED,
+            Event::Identity(_) => return None,
+            Event::Unknown(unknown) => &unknown.event_type,
+        })
+    }
+
+    /// For FLAG_UPDATED and FLAG_DELETED, their data.
+    pub fn flag_change(&self) -> Option<&FlagChange> {
+        match self {
+            Event::FlagUpdated(envelope) | Event::FlagDeleted(envelope) => Some(&envelope.data),
+            _ => None,
+        }
+    }
+}
+
+impl ToJson for Event {
+    /// The event as JSON with every field, known or not, in place.
+    fn to_json(&self) -> Value {
+        fn enveloped<T: ToJson>(event_type: &str, envelope: &Envelope<T>) -> Value {
+            let mut object = envelope.extra.clone();
+            object.insert("data".into(), envelope.data.to_json());
+            object.insert("event_type".into(), Value::String(event_type.into()));
+            Value::Object(object)
+        }
+        let event_type = self.event_type().unwrap_or_default();
+        match self {
+            Event::FlagUpdated(e) | Event::FlagDeleted(e) => enveloped(event_type, e),
+            Event::NewVersionPublished(e) => enveloped(event_type, e),
+            Event::AuditLogCreated(e) => enveloped(event_type, e),
+            Event::Identity(payload) => payload.to_json(),
+            Event::Unknown(unknown) => Value::Object(unknown.body.clone()),
+        }
+    }
+}
+
+impl serde::Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        from_value(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Keys that mark an identity integration body, which has no envelope.
+const IDENTITY_KEYS: [&str; 4] = ["identity", "traits", "flags", "segments"];
+
+/// Parses a webhook body into a typed [`Event`].
+///
+/// Unknown `event_type`s become [`Event::Unknown`] and unknown fields are kept, so a newer
+/// Flagsmith never breaks a receiver. Fails with `invalid_json` (with line and column) when
+/// the body is not JSON, and `invalid_payload` (with the JSON path) when it is JSON of the
+/// wrong shape. This does **not** check the signature: use
+/// [`verify_and_parse`](crate::verify_and_parse) on untrusted input.
+///
+/// ```
+/// use flagsmith_webhooks::{parse, Event};
+/// let body = br#"{"data": {"feature": "x"}, "event_type": "FLAG_CREATED"}"#;
+/// let Event::Unknown(event) = parse(body)? else { unreachable!() };
+/// assert_eq!(event.event_type, "FLAG_CREATED");
+/// # Ok::<(), flagsmith_webhooks::Error>(())
+/// ```
+pub fn parse(body: &[u8]) -> Result<Event, Error> {
+    let value: Value = serde_json::from_slice(body).map_err(|error| Error::InvalidJson {
+        line: error.line(),
+        column: error.column(),
+        reason: json_reason(&error),
+    })?;
+    from_value(value)
+}
+
+/// Builds a typed [`Event`] from a JSON value (for example one you built or deserialized
+/// yourself); the same rules as [`parse`].
+pub fn from_value(value: Value) -> Result<Event, Error> {
+    let root = Path::Root;
+    let object = expect_object(value, &root)?;
+    let event_type = match object.get("event_type") {
+        Some(Value::String(event_type)) => event_type.clone(),
+        Some(other) => {
+            return Err(invalid(
+                &Path::Key(&root, "event_type"),
+                format!("expected a string, found {}", describe(other)),
+            ))
+        }
+        None if IDENTITY_KEYS.iter().all(|key| object.contains_key(*key)) => {
+            return IdentityPayload::from_json(Value::Object(object), &root).map(Event::Identity);
+        }
+        None => {
+            return Err(invalid(
+                &Path::Key(&root, "event_type"),
+                "the field is missing, and the body is not an identity integration body either \
+                 (that has `identity`, `traits`, `flags` and `segments`)",
+            ))
+        }
+    };
+    fn envelope<T: FromJson>(mut object: Extra) -> Result<Envelope<T>, Error> {
+        let root = Path::Root;
+        object.remove("event_type");
+        let data = object
+            .remove("data")
+            .ok_or_else(|| invalid(&Path::Key(&root, "data"), "the field is missing"))?;
+        Ok(Envelope {
+            data: T::from_json(data, &Path::Key(&root, "data"))?,
+            extra: object,
+        })
+    }
+    Ok(match event_type.as_str() {
+        event_types::FLAG_UPDATED => Event::FlagUpdated(envelope(object)?),
+        event_types::FLAG_DELETED => Event::FlagDeleted(envelope(object)?),
+        event_types::NEW_VERSION_PUBLISHED => Event::NewVersionPublished(envelope(object)?),
+        event_types::AUDIT_LOG_CREATED => Event::AuditLogCreated(envelope(object)?),
+        _ => Event::Unknown(UnknownEvent {
+            event_type,
+            body: object,
+        }),
+    })
+}
+
+/// serde_json's message without its trailing " at line L column C", which the error carries
+/// separately.
+fn json_reason(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(cut) => text.get(..cut).unwrap_or(&text).to_string(),
+        None => text,
+    }
+}

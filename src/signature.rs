@@ -1,0 +1,343 @@
+//! Signing and constant-time verification of `X-Flagsmith-Signature`.
+//!
+//! Flagsmith signs the exact body bytes it sends with HMAC-SHA256, keyed by the secret's UTF-8
+//! bytes, and sends the tag as 64 lowercase hex characters with no prefix.
+
+use std::fmt;
+
+use hmac::digest::CtOutput;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use crate::error::{Error, MismatchCause};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Length of a signature in hex characters.
+pub const SIGNATURE_HEX_LENGTH: usize = 64;
+
+/// Signs `body` with `secret` as Flagsmith does: HMAC-SHA256, 64 lowercase hex characters.
+///
+/// ```
+/// let sig = flagsmith_webhooks::sign(b"random_key", br#"{"key": "value"}"#);
+/// assert_eq!(sig, "e8af67a174c950742e45136491466739cf74a634c608fda0fd487732c2a8204f");
+/// ```
+pub fn sign(secret: &[u8], body: &[u8]) -> String {
+    hex::encode(tag(&keyed(secret), body).into_bytes())
+}
+
+/// Checks `signature` (the `X-Flagsmith-Signature` header's value) against `body`, in constant
+/// time.
+///
+/// Accepts lower- or upper-case hex, an optional `sha256=` prefix and surrounding whitespace,
+/// and a comma-separated list of candidates (a repeated header), of which one must match.
+/// Anything else, including an empty signature or an empty secret, is `false`; it never
+/// panics. Use [`verify_and_parse`](crate::verify_and_parse) or
+/// [`Verifier::check`] to learn *why* a signature failed.
+pub fn verify(secret: &[u8], body: &[u8], signature: &str) -> bool {
+    !secret.is_empty() && matching_key(std::iter::once(&keyed(secret)), body, signature).is_some()
+}
+
+/// One or more secrets, each keyed once, for verifying many requests.
+///
+/// Give the current secret first and older ones after it while you rotate: verification
+/// accepts any of them, [`matching_index`](Verifier::matching_index) tells which one matched,
+/// and [`sign`](Verifier::sign) always uses the first. `Debug` shows how many secrets there
+/// are, never the secrets.
+///
+/// ```
+/// use flagsmith_webhooks::Verifier;
+/// let verifier = Verifier::new(["new-secret", "old-secret"])?;
+/// let body = br#"{"key": "value"}"#;
+/// let old_sig = flagsmith_webhooks::sign(b"old-secret", body);
+/// assert!(verifier.verify(body, &old_sig));
+/// assert_eq!(verifier.matching_index(body, &old_sig), Some(1));
+/// # Ok::<(), flagsmith_webhooks::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    keys: Vec<Key>,
+}
+
+#[derive(Clone)]
+struct Key {
+    mac: HmacSha256,
+    /// Keyed with the secret trimmed of whitespace, when that differs: used only to diagnose a
+    /// mismatch, so that the raw secret need not be kept.
+    trimmed: Option<HmacSha256>,
+}
+
+impl Verifier {
+    /// Keys each secret once. Fails with `invalid_secret` when there is no secret or one of
+    /// them is empty (an unset environment variable, most often).
+    pub fn new<I, S>(secrets: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<[u8]>,
+    {
+        let mut keys = Vec::new();
+        for (index, secret) in secrets.into_iter().enumerate() {
+            let secret = secret.as_ref();
+            if secret.is_empty() {
+                return Err(Error::InvalidSecret {
+                    reason: format!("secret number {} is empty", index + 1),
+                });
+            }
+            let trimmed = trim_secret(secret);
+            keys.push(Key {
+                mac: keyed(secret),
+                trimmed: (trimmed.len() != secret.len() && !trimmed.is_empty())
+                    .then(|| keyed(trimmed)),
+            });
+        }
+        if keys.is_empty() {
+            return Err(Error::InvalidSecret {
+                reason: "no secret was given".into(),
+            });
+        }
+        Ok(Verifier { keys })
+    }
+
+    /// How many secrets this verifier holds.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Always false: a verifier holds at least one secret. Present for API symmetry with
+    /// [`len`](Verifier::len).
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Signs `body` with the first (current) secret.
+    pub fn sign(&self, body: &[u8]) -> String {
+        // `new` guarantees at least one key; an empty verifier cannot be built.
+        self.keys
+            .first()
+            .map(|key| hex::encode(tag(&key.mac, body).into_bytes()))
+            .unwrap_or_default()
+    }
+
+    /// True when `signature` matches `body` under any of the secrets. Same leniency as
+    /// [`verify`](crate::verify).
+    pub fn verify(&self, body: &[u8], signature: &str) -> bool {
+        self.matching_index(body, signature).is_some()
+    }
+
+    /// The index of the secret that signed `body`, or `None`.
+    pub fn matching_index(&self, body: &[u8], signature: &str) -> Option<usize> {
+        matching_key(self.keys.iter().map(|key| &key.mac), body, signature)
+    }
+
+    /// Like [`matching_index`](Verifier::matching_index), but says why verification failed:
+    /// `missing_signature`, `malformed_signature`, or `signature_mismatch` with a diagnosed
+    /// [`MismatchCause`].
+    pub fn check(&self, body: &[u8], signature: &str) -> Result<usize, Error> {
+        if let Some(index) = self.matching_index(body, signature) {
+            return Ok(index);
+        }
+        let mut pieces = candidate_pieces(signature).peekable();
+        if pieces.peek().is_none() {
+            return Err(Error::MissingSignature);
+        }
+        if !candidate_pieces(signature).any(|piece| decode_candidate(piece).is_some()) {
+            return Err(Error::MalformedSignature {
+                reason: describe_malformed(signature),
+            });
+        }
+        Err(Error::SignatureMismatch {
+            cause: self.diagnose(body, signature),
+        })
+    }
+
+    /// Runs only after a mismatch: tries what the user most likely got wrong.
+    fn diagnose(&self, body: &[u8], signature: &str) -> MismatchCause {
+        if body.is_empty() {
+            return MismatchCause::EmptyBody;
+        }
+        let trimmed_keys = self.keys.iter().filter_map(|key| key.trimmed.as_ref());
+        if matching_key(trimmed_keys, body, signature).is_some() {
+            return MismatchCause::SecretWhitespace;
+        }
+        let body_trimmed = body.trim_ascii_end();
+        if body_trimmed.len() != body.len()
+            && matching_key(
+                self.keys.iter().map(|key| &key.mac),
+                body_trimmed,
+                signature,
+            )
+            .is_some()
+        {
+            return MismatchCause::TrailingWhitespace;
+        }
+        wire_format_deviation(body_trimmed).unwrap_or(MismatchCause::WrongSecretOrAlteredBody)
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("secrets", &self.keys.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn keyed(secret: &[u8]) -> HmacSha256 {
+    // HMAC accepts keys of any length (longer ones are hashed first), so this cannot fail;
+    // the fallback keeps the function total without a panic path.
+    HmacSha256::new_from_slice(secret).unwrap_or_else(|_| HmacSha256::new(&Default::default()))
+}
+
+fn tag(key: &HmacSha256, body: &[u8]) -> CtOutput<HmacSha256> {
+    let mut mac = key.clone();
+    mac.update(body);
+    mac.finalize()
+}
+
+/// The index of the first key under which one of the signature's candidates matches. Each key
+/// hashes the body once; candidates are compared with `CtOutput`'s constant-time equality.
+fn matching_key<'k>(
+    keys: impl Iterator<Item = &'k HmacSha256>,
+    body: &[u8],
+    signature: &str,
+) -> Option<usize> {
+    if !candidate_pieces(signature).any(|piece| decode_candidate(piece).is_some()) {
+        return None;
+    }
+    for (index, key) in keys.enumerate() {
+        let expected = tag(key, body);
+        let matched = candidate_pieces(signature)
+            .filter_map(decode_candidate)
+            .any(|candidate| expected == CtOutput::new(candidate.into()));
+        if matched {
+            return Some(index);
+        }
+    }
+    None
+}
+
+/// The non-empty comma-separated parts of a header value: Node's `req.headers` and Fetch's
+/// `Headers.get` join a repeated header with `", "`.
+fn candidate_pieces(signature: &str) -> impl Iterator<Item = &str> {
+    signature
+        .split(',')
+        .map(str::trim)
+        .filter(|piece| !piece.is_empty())
+}
+
+fn strip_sha256_prefix(piece: &str) -> &str {
+    const PREFIX: &str = "sha256=";
+    match piece.get(..PREFIX.len()) {
+        Some(head) if head.eq_ignore_ascii_case(PREFIX) => piece.get(PREFIX.len()..).unwrap_or(""),
+        _ => piece,
+    }
+}
+
+fn decode_candidate(piece: &str) -> Option<[u8; 32]> {
+    let hex_part = strip_sha256_prefix(piece.trim()).trim();
+    if hex_part.len() != SIGNATURE_HEX_LENGTH {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(hex_part, &mut out).ok()?;
+    Some(out)
+}
+
+fn describe_malformed(signature: &str) -> String {
+    let Some(piece) = candidate_pieces(signature).next() else {
+        return "it is empty".into();
+    };
+    let hex_part = strip_sha256_prefix(piece.trim()).trim();
+    if hex_part.is_empty() {
+        return "nothing follows the sha256= prefix".into();
+    }
+    let chars = hex_part.chars().count();
+    if chars != SIGNATURE_HEX_LENGTH {
+        return format!("it has {chars} characters instead of {SIGNATURE_HEX_LENGTH}");
+    }
+    "it contains characters that are not hexadecimal digits".into()
+}
+
+/// Trims what Python's `str.strip()` would when the secret is text (Flagsmith's API trims
+/// secrets on save), and ASCII whitespace otherwise.
+fn trim_secret(secret: &[u8]) -> &[u8] {
+    match std::str::from_utf8(secret) {
+        Ok(text) => text.trim().as_bytes(),
+        Err(_) => secret.trim_ascii(),
+    }
+}
+
+/// How `body` departs from Python's `json.dumps(..., sort_keys=True)` output, if visibly:
+/// every byte ASCII, no line breaks, and every `,` and `:` outside strings followed by one
+/// space. Inside strings Flagsmith escapes `"`, so a plain scan with an in-string flag is exact.
+fn wire_format_deviation(body: &[u8]) -> Option<MismatchCause> {
+    if !body.is_ascii() {
+        return Some(MismatchCause::RawNonAscii);
+    }
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut compact = false;
+    for (index, &byte) in body.iter().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'\n' | b'\r' | b'\t' => return Some(MismatchCause::PrettyPrinted),
+            b',' | b':' if body.get(index + 1) != Some(&b' ') => compact = true,
+            _ => {}
+        }
+    }
+    compact.then_some(MismatchCause::CompactSeparators)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_accept_prefix_case_and_whitespace() {
+        let sig = "E8AF67A174C950742E45136491466739CF74A634C608FDA0FD487732C2A8204F";
+        assert!(decode_candidate(sig).is_some());
+        assert!(decode_candidate(&format!("  sha256={sig}\t")).is_some());
+        assert!(decode_candidate(&format!("SHA256={sig}")).is_some());
+        assert!(decode_candidate("sha256=").is_none());
+        assert!(decode_candidate(&sig[1..]).is_none());
+        assert!(decode_candidate(&format!("{sig}0")).is_none());
+        assert!(decode_candidate(&sig.replace('E', "g")).is_none());
+    }
+
+    #[test]
+    fn wire_format_deviation_sees_each_kind() {
+        assert_eq!(wire_format_deviation(br#"{"a": 1, "b": "x,y:z"}"#), None);
+        assert_eq!(
+            wire_format_deviation(br#"{"a":1}"#),
+            Some(MismatchCause::CompactSeparators)
+        );
+        assert_eq!(
+            wire_format_deviation(b"{\n  \"a\": 1\n}"),
+            Some(MismatchCause::PrettyPrinted)
+        );
+        assert_eq!(
+            wire_format_deviation("{\"a\": \"é\"}".as_bytes()),
+            Some(MismatchCause::RawNonAscii)
+        );
+        // An escaped quote does not end the string, so its comma is not a separator.
+        assert_eq!(wire_format_deviation(br#"{"a": "q\",x"}"#), None);
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let verifier = Verifier::new(["top-secret-value", " padded "]).unwrap();
+        let shown = format!("{verifier:?}");
+        assert!(!shown.contains("top-secret"), "{shown}");
+        assert!(!shown.contains("padded"), "{shown}");
+        assert!(shown.contains("secrets: 2"), "{shown}");
+    }
+}

@@ -1,0 +1,110 @@
+//! The only module that knows wasm-bindgen: translates arguments and errors, nothing else.
+//!
+//! The JavaScript entry files in `pkg/` wrap these exports; the one-shot `sign` and `verify`
+//! there reuse a cached [`Verifier`], so only the class is exported. Each operation comes in a `Bytes`
+//! and a `Text` form, so that a string body is encoded once, straight into wasm memory, rather
+//! than first into a `Uint8Array`. Parsed events do not cross the boundary as objects: wasm
+//! validates the body against the typed model, and JavaScript materialises it with
+//! `JSON.parse`, which is several times faster than building objects from wasm.
+//!
+//! Errors cross as one string, `code \n hint \n message`, which the JavaScript side turns into
+//! a `FlagsmithWebhookError`; this keeps js-sys out of the module.
+
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, MismatchCause};
+use crate::payload::parse;
+use crate::signature::Verifier;
+
+fn to_js(error: &Error) -> JsValue {
+    let hint = error
+        .mismatch_cause()
+        .map(MismatchCause::code)
+        .unwrap_or("");
+    JsValue::from_str(&format!("{}\n{}\n{}", error.code(), hint, error))
+}
+
+/// Checks that `body` is a Flagsmith payload; throws `invalid_json` or `invalid_payload`.
+#[wasm_bindgen(js_name = validateBytes)]
+pub fn validate_bytes(body: &[u8]) -> Result<(), JsValue> {
+    parse(body).map(drop).map_err(|error| to_js(&error))
+}
+
+/// [`validate_bytes`] for a body given as text.
+#[wasm_bindgen(js_name = validateText)]
+pub fn validate_text(body: &str) -> Result<(), JsValue> {
+    validate_bytes(body.as_bytes())
+}
+
+/// A [`Verifier`] for JavaScript.
+#[wasm_bindgen(js_name = Verifier)]
+pub struct WasmVerifier {
+    inner: Verifier,
+}
+
+#[wasm_bindgen(js_class = Verifier)]
+impl WasmVerifier {
+    /// `secrets` is every secret's bytes end to end, `lengths` their lengths in order (the
+    /// JavaScript wrapper builds both), which spares the module an array-of-arrays binding.
+    #[wasm_bindgen(constructor)]
+    pub fn new(secrets: &[u8], lengths: &[u32]) -> Result<WasmVerifier, JsValue> {
+        let mut rest = secrets;
+        let mut split = Vec::with_capacity(lengths.len());
+        for &length in lengths {
+            let length = usize::try_from(length).unwrap_or(usize::MAX);
+            if length > rest.len() {
+                return Err(to_js(&Error::InvalidSecret {
+                    reason: "the secret lengths do not add up".into(),
+                }));
+            }
+            let (head, tail) = rest.split_at(length);
+            split.push(head);
+            rest = tail;
+        }
+        Verifier::new(split)
+            .map(|inner| WasmVerifier { inner })
+            .map_err(|error| to_js(&error))
+    }
+
+    /// Index of the matching secret, or -1.
+    #[wasm_bindgen(js_name = matchBytes)]
+    pub fn match_bytes(&self, body: &[u8], signature: &str) -> i32 {
+        self.inner
+            .matching_index(body, signature)
+            .and_then(|index| i32::try_from(index).ok())
+            .unwrap_or(-1)
+    }
+
+    /// [`WasmVerifier::match_bytes`] for a body given as text.
+    #[wasm_bindgen(js_name = matchText)]
+    pub fn match_text(&self, body: &str, signature: &str) -> i32 {
+        self.match_bytes(body.as_bytes(), signature)
+    }
+
+    /// Verifies, then validates the payload; throws with the first problem found.
+    #[wasm_bindgen(js_name = checkBytes)]
+    pub fn check_bytes(&self, body: &[u8], signature: &str) -> Result<(), JsValue> {
+        self.inner
+            .verify_and_parse(body, signature)
+            .map(drop)
+            .map_err(|error| to_js(&error))
+    }
+
+    /// [`WasmVerifier::check_bytes`] for a body given as text.
+    #[wasm_bindgen(js_name = checkText)]
+    pub fn check_text(&self, body: &str, signature: &str) -> Result<(), JsValue> {
+        self.check_bytes(body.as_bytes(), signature)
+    }
+
+    /// Signs with the first secret.
+    #[wasm_bindgen(js_name = signBytes)]
+    pub fn sign_bytes(&self, body: &[u8]) -> String {
+        self.inner.sign(body)
+    }
+
+    /// [`WasmVerifier::sign_bytes`] for a body given as text.
+    #[wasm_bindgen(js_name = signText)]
+    pub fn sign_text(&self, body: &str) -> String {
+        self.inner.sign(body.as_bytes())
+    }
+}
