@@ -8,8 +8,11 @@ export const {
   Verifier,
   init,
   initSync,
+  isIdentityPayload,
+  isKnownEvent,
   parse,
   sign,
   verify,
   verifyAndParse,
 } = api;
+export default init;

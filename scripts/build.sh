@@ -19,5 +19,8 @@ node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-refer
 # Node ESM entry re-exports it, so import and require share one instance.
 node_modules/.bin/esbuild pkg/lib/node-init.js --bundle --format=cjs --platform=node \
   --target=node18 --log-level=warning --outfile="$out/node.cjs"
+# CommonJS consumers get the same declarations as a .d.cts (TypeScript reads the module kind
+# from the extension).
+cp pkg/index.d.ts "$out/index.d.cts"
 printf 'built %s: %s bytes, %s gzip -9\n' "$out/flagsmith_webhooks_bg.wasm" \
   "$(wc -c < "$out/flagsmith_webhooks_bg.wasm")" "$(gzip -9c "$out/flagsmith_webhooks_bg.wasm" | wc -c)"

@@ -43,16 +43,6 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
-    /// The body was not bytes or text (JavaScript only: an object, a number, `undefined`).
-    InvalidBody {
-        /// What was passed instead, and how to get the raw bytes.
-        reason: String,
-    },
-    /// The body is larger than the limit the receiver set.
-    BodyTooLarge {
-        /// The limit in bytes.
-        limit: usize,
-    },
 }
 
 /// Why a well-formed signature did not match, as far as the library can tell.
@@ -146,8 +136,6 @@ impl Error {
             Error::InvalidJson { .. } => "invalid_json",
             Error::InvalidPayload { .. } => "invalid_payload",
             Error::InvalidSecret { .. } => "invalid_secret",
-            Error::InvalidBody { .. } => "invalid_body",
-            Error::BodyTooLarge { .. } => "body_too_large",
         }
     }
 
@@ -198,12 +186,6 @@ impl fmt::Display for Error {
                 f,
                 "invalid secret: {reason}. Pass the secret configured on the webhook in \
                  Flagsmith (check that the environment variable holding it is set)."
-            ),
-            Error::InvalidBody { reason } => write!(f, "invalid body: {reason}"),
-            Error::BodyTooLarge { limit } => write!(
-                f,
-                "the body is larger than the limit of {limit} bytes. Raise the limit if your \
-                 payloads are legitimately this large."
             ),
         }
     }

@@ -241,3 +241,15 @@ export function parse(body) {
   }
   return materialise(input);
 }
+
+const KNOWN_EVENT_TYPES = new Set(['FLAG_UPDATED', 'FLAG_DELETED', 'NEW_VERSION_PUBLISHED', 'AUDIT_LOG_CREATED']);
+
+/** True for the four event types this version models. */
+export function isKnownEvent(event) {
+  return KNOWN_EVENT_TYPES.has(event?.event_type);
+}
+
+/** True for an identity integration body (no envelope, no event_type). */
+export function isIdentityPayload(event) {
+  return event != null && event.event_type === undefined && typeof event.identity === 'string';
+}

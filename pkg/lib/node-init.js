@@ -15,3 +15,4 @@ export * from './api.js';
 export async function init() {}
 /** Already initialised at import; present so that code written for browsers runs unchanged. */
 export function initSync() {}
+export default init;

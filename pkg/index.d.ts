@@ -1,0 +1,334 @@
+// Type declarations for flagsmith-webhooks. They describe the payloads exactly as Flagsmith
+// sends them (snake_case field names, nullability as on the wire); unknown fields are kept at
+// runtime but not declared, so that a typo is still a type error.
+//
+// Narrowing: `event.event_type === 'FLAG_UPDATED'` (or any of the four known types) narrows to
+// that event's `data`. Unknown event types stay in the union without defeating this, because
+// their `event_type` is a branded string (`UnknownEventType`) that no known literal matches;
+// an identity integration body has no `event_type` at all (use `isIdentityPayload`).
+
+/** The header Flagsmith sends the signature in (look it up case-insensitively). */
+export declare const SIGNATURE_HEADER: 'X-Flagsmith-Signature';
+
+/** Raw bytes or text of a request body, used as bytes without decoding and re-encoding. */
+export type BodyInput = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** A secret: text (used as its UTF-8 bytes) or bytes. */
+export type SecretInput = string | Uint8Array;
+
+/**
+ * The header's value: a string, `null`/`undefined` when absent, or several values (a repeated
+ * header, e.g. Node's `req.headersDistinct`); a comma-joined string is split the same way.
+ */
+export type SignatureInput = string | readonly string[] | null | undefined;
+
+/** Every `code` a FlagsmithWebhookError can carry. */
+export type ErrorCode =
+  | 'missing_signature'
+  | 'malformed_signature'
+  | 'signature_mismatch'
+  | 'invalid_json'
+  | 'invalid_payload'
+  | 'invalid_secret'
+  | 'invalid_body'
+  | 'not_initialised';
+
+/** For `signature_mismatch`, what the library could see was the likely cause. */
+export type MismatchHint =
+  | 'secret_whitespace'
+  | 'trailing_whitespace'
+  | 'pretty_printed'
+  | 'raw_non_ascii'
+  | 'compact_separators'
+  | 'empty_body'
+  | 'wrong_secret_or_altered_body';
+
+/** Thrown for anything that makes a webhook unusable. Messages never contain the secret. */
+export declare class FlagsmithWebhookError extends Error {
+  readonly name: 'FlagsmithWebhookError';
+  /** Stable, for programs: branch on this, not on the message. */
+  readonly code: ErrorCode;
+  /** Set for `signature_mismatch`. */
+  readonly hint?: MismatchHint;
+}
+
+/** HMAC-SHA256 of the body's bytes under the secret: 64 lowercase hex characters. */
+export declare function sign(secret: SecretInput, body: BodyInput): string;
+
+/**
+ * Constant-time check of the signature header against the body, under the secret or any of
+ * the secrets. Never throws for a bad, malformed or missing signature (it returns false);
+ * throws `invalid_secret` or `invalid_body` for programming errors.
+ */
+export declare function verify(
+  secrets: SecretInput | readonly SecretInput[],
+  body: BodyInput,
+  signature: SignatureInput,
+): boolean;
+
+/** Checks the signature, then parses. Throws FlagsmithWebhookError with a `code`. */
+export declare function verifyAndParse(
+  secrets: SecretInput | readonly SecretInput[],
+  body: BodyInput,
+  signature: SignatureInput,
+): WebhookEvent;
+
+/**
+ * Parses a body WITHOUT checking its signature (use verifyAndParse on untrusted input).
+ * Throws `invalid_json` (with line and column) or `invalid_payload` (with the JSON path).
+ */
+export declare function parse(body: BodyInput): WebhookEvent;
+
+/**
+ * Verifies against one or more secrets, each keyed once: the first is the current one (used
+ * by `sign`), the others are accepted while you rotate. Reuse one per process.
+ */
+export declare class Verifier {
+  constructor(secrets: SecretInput | readonly SecretInput[]);
+  /** True when the signature matches under any secret. Never throws for a bad signature. */
+  verify(body: BodyInput, signature: SignatureInput): boolean;
+  /** Index of the secret that matched, or -1. */
+  match(body: BodyInput, signature: SignatureInput): number;
+  /** Checks the signature, then parses. Throws FlagsmithWebhookError with a `code`. */
+  verifyAndParse(body: BodyInput, signature: SignatureInput): WebhookEvent;
+  /** Signs with the first secret. */
+  sign(body: BodyInput): string;
+  /** How many secrets it holds. */
+  readonly size: number;
+}
+
+/**
+ * Browsers: loads the module (fetching the .wasm next to the package's glue, or from what you
+ * pass). Call once before anything else. In Node and Workers it is a no-op.
+ */
+export declare function init(
+  moduleOrPath?: string | URL | Request | Response | BufferSource | WebAssembly.Module,
+): Promise<void>;
+/** Synchronous initialisation from bytes or a compiled module. In Node and Workers a no-op. */
+export declare function initSync(module?: BufferSource | WebAssembly.Module): void;
+export default init;
+
+/** True for the four event types this version models (narrows to KnownEvent). */
+export declare function isKnownEvent(event: WebhookEvent): event is KnownEvent;
+/** True for an identity integration body (no envelope, no event_type). */
+export declare function isIdentityPayload(event: WebhookEvent): event is IdentityPayload;
+
+// ---------------------------------------------------------------------------------------------
+// The payload model
+
+/** Any parsed body. */
+export type WebhookEvent = KnownEvent | UnknownEvent | IdentityPayload;
+
+/** The four enveloped event types Flagsmith sends today. */
+export type KnownEvent = FlagUpdatedEvent | FlagDeletedEvent | NewVersionPublishedEvent | AuditLogCreatedEvent;
+
+export type KnownEventType = KnownEvent['event_type'];
+
+declare const unknownEventType: unique symbol;
+/**
+ * An event type this version does not know (e.g. a future `FLAG_CREATED`). It is a plain string
+ * at runtime; the type is a branded `String` so that no known literal matches it, which is what
+ * lets `event.event_type === 'FLAG_UPDATED'` narrow. Read it with `String(event.event_type)`.
+ */
+export type UnknownEventType = String & { readonly [unknownEventType]: true };
+
+/** An envelope with an event type this version does not know, kept whole. */
+export interface UnknownEvent {
+  event_type: UnknownEventType;
+  data?: unknown;
+  [field: string]: unknown;
+}
+
+export interface FlagUpdatedEvent {
+  event_type: 'FLAG_UPDATED';
+  data: FlagChange & { new_state: FeatureState };
+}
+
+export interface FlagDeletedEvent {
+  event_type: 'FLAG_DELETED';
+  /** `changed_by` and `timestamp` describe the last edit before the deletion. */
+  data: FlagChange & { new_state: null; previous_state: FeatureState };
+}
+
+export interface NewVersionPublishedEvent {
+  event_type: 'NEW_VERSION_PUBLISHED';
+  data: VersionPublished;
+}
+
+export interface AuditLogCreatedEvent {
+  event_type: 'AUDIT_LOG_CREATED';
+  data: AuditLog;
+}
+
+/** `data` of FLAG_UPDATED and FLAG_DELETED. */
+export interface FlagChange {
+  /** An e-mail address, a master API key's name, or `""`. */
+  changed_by: string;
+  new_state: FeatureState | null;
+  /**
+   * Absent (not null) when there was no previous state: a new feature, a first override.
+   * Often inaccurate on real servers: never treat it as authoritative.
+   */
+  previous_state?: FeatureState | null;
+  /** `YYYY-MM-DDTHH:MM:SS.ffffffZ`, or `""`. */
+  timestamp: string;
+}
+
+/** A flag's value. */
+export type FlagValue = string | number | boolean | null;
+
+/** Open set: `STANDARD` and `MULTIVARIATE` today, `CONFIG` and `FLAG` in older data. */
+export type FeatureType = 'STANDARD' | 'MULTIVARIATE' | 'CONFIG' | 'FLAG' | (string & {});
+
+export interface NamedRef {
+  id: number;
+  name: string;
+}
+
+export interface Feature {
+  id: number;
+  name: string;
+  /** RFC 3339 with six fractional digits and `Z`. */
+  created_date: string;
+  default_enabled: boolean;
+  description: string | null;
+  /** Always a string (even for the integer 42), or null. */
+  initial_value: string | null;
+  project: NamedRef;
+  type: FeatureType;
+}
+
+/** The environment default, a segment override or an identity override. */
+export interface FeatureState {
+  enabled: boolean;
+  environment: NamedRef;
+  feature: Feature;
+  /** Set for a segment override; never together with `identity`. */
+  feature_segment: FeatureSegment | null;
+  /** For a multivariate feature, the control value. */
+  feature_state_value: FlagValue;
+  /** An int for core identities, a UUID string for edge identities. */
+  identity: number | string | null;
+  /** Set exactly when `identity` is. */
+  identity_identifier: string | null;
+  /** Absent on servers older than 2.214; in no guaranteed order. */
+  multivariate_feature_state_values?: MultivariateValue[];
+}
+
+export interface FeatureSegment {
+  /** 0 is the highest priority. */
+  priority: number;
+  segment: { id: number; name: string; description: string | null };
+}
+
+export interface MultivariateValue {
+  id: number;
+  multivariate_feature_option: { id: number; value: FlagValue };
+  percentage_allocation: number;
+}
+
+/** `data` of NEW_VERSION_PUBLISHED: no timestamp, author name or environment. */
+export interface VersionPublished {
+  uuid: string;
+  feature: NamedRef;
+  /** Null when an API key published the version. */
+  published_by: { id: number; email: string } | null;
+  /** Every state in the version (environment default and segment overrides). */
+  feature_states: Array<{
+    enabled: boolean;
+    value: FlagValue;
+    /** Absent on servers older than 2.234. */
+    multivariate_feature_state_values?: MultivariateValue[];
+  }>;
+}
+
+/** Open set of audit record object types. */
+export type RelatedObjectType =
+  | 'FEATURE'
+  | 'FEATURE_STATE'
+  | 'SEGMENT'
+  | 'ENVIRONMENT'
+  | 'CHANGE_REQUEST'
+  | 'EDGE_IDENTITY'
+  | 'IMPORT_REQUEST'
+  | 'EF_VERSION'
+  | 'FEATURE_HEALTH'
+  | 'RELEASE_PIPELINE'
+  | (string & {});
+
+/** `data` of AUDIT_LOG_CREATED (optional fields are absent in the test button's sample). */
+export interface AuditLog {
+  id?: number;
+  /** RFC 3339 with `Z`; the fraction is omitted when it is zero. */
+  created_date: string;
+  log: string;
+  /** Null for changes made with an API key or by the system. */
+  author: AuditAuthor | null;
+  /** Usually null for project-level records; a large settings object otherwise. */
+  environment: AuditEnvironment | null;
+  project: AuditProject;
+  related_object_id: number | null;
+  related_object_uuid?: string | null;
+  related_object_type: RelatedObjectType | null;
+  is_system_event?: boolean;
+}
+
+export interface AuditAuthor {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  last_login?: string | null;
+  uuid?: string;
+}
+
+/** The settings not declared here are present at runtime. */
+export interface AuditEnvironment {
+  id: number;
+  name: string;
+  uuid?: string;
+  /** The client-side environment key. */
+  api_key?: string;
+  /** The project's id. */
+  project?: number;
+}
+
+/** The settings not declared here are present at runtime. */
+export interface AuditProject {
+  id: number;
+  name: string;
+  uuid?: string;
+  organisation?: number;
+}
+
+/** The identity integration body: no envelope, no event_type. */
+export interface IdentityPayload {
+  event_type?: undefined;
+  identity: string;
+  traits: Array<{
+    id: number | null;
+    trait_key: string;
+    trait_value: string | number | boolean | null;
+    transient?: boolean;
+  }>;
+  flags: Array<{
+    id: number;
+    feature: {
+      id: number;
+      name: string;
+      created_date: string;
+      description: string | null;
+      initial_value: string | null;
+      default_enabled: boolean;
+      type: FeatureType;
+    };
+    feature_state_value: FlagValue;
+    environment: number;
+    identity: number | null;
+    feature_segment: number | null;
+    enabled: boolean;
+    /** Present only when truthy. */
+    percentage_allocation?: number | null;
+  }>;
+  segments: Array<{ id: number; name: string; member: boolean }>;
+}

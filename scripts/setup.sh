@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, skipping whatever is already there: the wasm32
+# target, the wasm-bindgen CLI at exactly the version in Cargo.lock, and the npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+
+wanted=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$have" != "$wanted" ]; then
+  echo "installing wasm-bindgen-cli $wanted (about 1.5 minutes)"
+  # Not --locked: the CLI's own lockfile wants a crate version this registry mirror lacks.
+  cargo install wasm-bindgen-cli --version "$wanted" --quiet
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every test: lints, the Rust tests, then the built package in Node, under workerd, and the
+# main job's demo. Installs and builds what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+
+bash scripts/setup.sh
+bash scripts/build.sh
+
+echo "== lints"
+cargo fmt --check
+cargo clippy --locked --all-targets --quiet -- -D warnings
+cargo clippy --locked --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+
+echo "== Rust tests"
+cargo test --locked --quiet
+
+echo "== TypeScript declarations (tsc --noEmit on a usage file)"
+node_modules/.bin/tsc -p tests/types
+
+echo "== the built package: Node (ESM and CommonJS), workerd, the demo"
+node --test tests/js/*.test.mjs tests/js/*.test.cjs

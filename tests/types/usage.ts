@@ -1,0 +1,109 @@
+// Type-checked by `tsc --noEmit -p tests/types` in the test command: narrowing on event_type
+// gives the right fields, and the @ts-expect-error lines prove that wrong uses are rejected.
+import init, {
+  FlagsmithWebhookError,
+  SIGNATURE_HEADER,
+  Verifier,
+  isIdentityPayload,
+  isKnownEvent,
+  parse,
+  sign,
+  verify,
+  verifyAndParse,
+  type ErrorCode,
+  type WebhookEvent,
+} from 'flagsmith-webhooks';
+
+declare const body: Uint8Array;
+declare const header: string | null;
+
+await init();
+const signature: string = sign('secret', body);
+const ok: boolean = verify(['current', 'previous'], body, [signature, 'other']);
+verify('secret', new ArrayBuffer(4), undefined);
+const header_name: 'X-Flagsmith-Signature' = SIGNATURE_HEADER;
+
+const event: WebhookEvent = verifyAndParse('secret', body, header);
+
+if (event.event_type === 'FLAG_UPDATED') {
+  const name: string = event.data.new_state.feature.name;
+  const enabled: boolean = event.data.new_state.enabled;
+  const previous = event.data.previous_state;
+  if (previous) {
+    const before: string | number | boolean | null = previous.feature_state_value;
+  }
+  // @ts-expect-error previous_state may be absent or null
+  event.data.previous_state.enabled;
+  // @ts-expect-error audit fields do not exist on a flag change
+  event.data.log;
+}
+
+if (event.event_type === 'FLAG_DELETED') {
+  const gone: null = event.data.new_state;
+  const last: string = event.data.previous_state.feature.name;
+}
+
+if (event.event_type === 'AUDIT_LOG_CREATED') {
+  const log: string = event.data.log;
+  const who: string | undefined = event.data.author?.email;
+  // @ts-expect-error author may be null
+  event.data.author.email;
+}
+
+if (event.event_type === 'NEW_VERSION_PUBLISHED') {
+  const states: number = event.data.feature_states.length;
+  const by: string | undefined = event.data.published_by?.email;
+}
+
+switch (event.event_type) {
+  case 'FLAG_UPDATED':
+    event.data.new_state.identity_identifier;
+    break;
+  case 'AUDIT_LOG_CREATED':
+    event.data.related_object_type;
+    break;
+  case undefined: {
+    // Only the identity integration body has no event_type.
+    const identity: string = event.identity;
+    break;
+  }
+  default: {
+    // Unknown event types still come through; their event_type is a string at runtime.
+    const type: string = String(event.event_type);
+    const data: unknown = event.data;
+  }
+}
+
+if (isKnownEvent(event)) {
+  const known: 'FLAG_UPDATED' | 'FLAG_DELETED' | 'NEW_VERSION_PUBLISHED' | 'AUDIT_LOG_CREATED' = event.event_type;
+}
+if (isIdentityPayload(event)) {
+  const traits: number = event.traits.length;
+}
+
+// @ts-expect-error a misspelt event type can never match
+if (event.event_type === 'FLAG_UPDATE') {
+}
+
+// @ts-expect-error data is not narrowed without checking event_type
+event.data.new_state;
+
+const verifier = new Verifier(['current', new Uint8Array([1, 2])]);
+const index: number = verifier.match(body, header);
+verifier.verifyAndParse('{}', null);
+parse(new DataView(new ArrayBuffer(2)));
+
+try {
+  verifyAndParse('secret', body, header);
+} catch (error) {
+  if (error instanceof FlagsmithWebhookError) {
+    const code: ErrorCode = error.code;
+    // @ts-expect-error codes are a closed set
+    const wrong: 'not_a_code' = error.code;
+  }
+}
+
+// @ts-expect-error a parsed object is not a body
+verify('secret', { data: {} }, signature);
+// @ts-expect-error the secret is required
+verify(undefined, body, signature);
