@@ -113,6 +113,46 @@ export declare function isKnownEvent(event: WebhookEvent): event is KnownEvent;
 /** True for an identity integration body (no envelope, no event_type). */
 export declare function isIdentityPayload(event: WebhookEvent): event is IdentityPayload;
 
+/**
+ * Serializes a value exactly as Flagsmith's server would send it: keys sorted at every level,
+ * `", "` and `": "` separators, ASCII only with `\uXXXX` escapes, Python's float format. Fields
+ * Flagsmith stores as floats (`percentage_allocation`) print as floats (`50.0`).
+ */
+export declare function toFlagsmithJson(value: unknown): string;
+
+/** Serializes an event in Flagsmith's wire format and signs it. */
+export declare function signEvent(secret: SecretInput, event: WebhookEvent): { body: string; signature: string };
+
+/** One field that differs; a missing `before` (`after`) means that side did not exist. */
+export interface Change {
+  /** `enabled`, `feature_state_value`, `feature_segment.priority`, `multivariate[<option id>].percentage_allocation`, `multivariate[<option id>].value` */
+  path: string;
+  before?: FlagValue;
+  after?: FlagValue;
+}
+
+/** Which state a flag event is about. */
+export type Scope =
+  | { type: 'environment' }
+  | { type: 'segment'; id: number; name: string; priority: number }
+  | { type: 'identity'; id: number | string; identifier: string };
+
+/** What a flag event reports as changed. `previous_state` is often inaccurate: not authoritative. */
+export interface FlagDiff {
+  feature: string;
+  environment: string;
+  scope: Scope;
+  changed_by: string;
+  changes: Change[];
+}
+
+/** The changes of a FLAG_UPDATED or FLAG_DELETED event; null for any other event. */
+export declare function diff(event: FlagUpdatedEvent | FlagDeletedEvent): FlagDiff;
+export declare function diff(event: WebhookEvent): FlagDiff | null;
+
+/** A one-line human summary of any event. */
+export declare function describe(event: WebhookEvent): string;
+
 // ---------------------------------------------------------------------------------------------
 // The payload model
 

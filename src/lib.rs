@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod diff;
 mod error;
 mod payload;
 mod signature;
@@ -8,6 +9,7 @@ mod signature;
 mod wasm;
 mod wire;
 
+pub use diff::{describe, diff, Change, FlagDiff, Scope};
 pub use error::{Error, MismatchCause};
 pub use payload::{
     event_types, from_value, parse, AuditEnvironment, AuditLog, AuditProject, Author, Envelope,
@@ -17,7 +19,7 @@ pub use payload::{
     VersionPublished, VersionedState,
 };
 pub use signature::{sign, verify, Verifier, SIGNATURE_HEX_LENGTH};
-pub use wire::{to_flagsmith_json, value_to_flagsmith_json};
+pub use wire::{normalize_float_fields, to_flagsmith_json, value_to_flagsmith_json};
 
 /// The header Flagsmith sends the signature in. Header names are case-insensitive; the
 /// earliest releases sent it in lower case.

@@ -1,7 +1,9 @@
 //! The only module that knows wasm-bindgen: translates arguments and errors, nothing else.
 //!
 //! The JavaScript entry files in `pkg/` wrap these exports; the one-shot `sign` and `verify`
-//! there reuse a cached [`Verifier`], so only the class is exported. Each operation comes in a `Bytes`
+//! there reuse a cached [`Verifier`], so only the class is exported. The serializer, `diff` and
+//! `describe` have JavaScript twins in `pkg/lib/model.js` instead of exports here, because a
+//! .wasm file cannot be tree-shaken (see that file). Each operation comes in a `Bytes`
 //! and a `Text` form, so that a string body is encoded once, straight into wasm memory, rather
 //! than first into a `Uint8Array`. Parsed events do not cross the boundary as objects: wasm
 //! validates the body against the typed model, and JavaScript materialises it with

@@ -31,24 +31,68 @@ pub fn to_flagsmith_json(event: &Event) -> String {
 /// ```
 pub fn value_to_flagsmith_json(value: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, value);
+    write_value(&mut out, value, Escape::Ascii);
     out
 }
 
-fn write_value(out: &mut String, value: &Value) {
+/// The same format with non-ASCII characters left as they are, for text meant for people
+/// (summaries, diffs shown in logs). Not Flagsmith's wire format.
+pub(crate) fn value_to_display_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, Escape::ControlOnly);
+    out
+}
+
+/// Whether non-ASCII characters are escaped (Flagsmith's wire format) or kept (display).
+#[derive(Clone, Copy, PartialEq)]
+enum Escape {
+    Ascii,
+    ControlOnly,
+}
+
+/// Fields that Flagsmith's models store as floats, so that Python prints them as floats.
+const FLOAT_FIELDS: [&str; 1] = ["percentage_allocation"];
+
+/// Gives every number under a key Flagsmith stores as a float (`percentage_allocation`) a
+/// float's written form, so that `50` prints as `50.0`, as Flagsmith's server prints it.
+///
+/// For values built where `50` and `50.0` are the same number (JavaScript, or JSON that went
+/// through an `f64`). A parsed body needs none of this: it keeps the form Flagsmith wrote (the
+/// test button's sample really does send `50`).
+pub fn normalize_float_fields(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                match item {
+                    Value::Number(number) if FLOAT_FIELDS.contains(&key.as_str()) => {
+                        if !is_float_text(number.as_str()) {
+                            *number =
+                                Number::from_string_unchecked(python_float_text(number.as_str()));
+                        }
+                    }
+                    _ => normalize_float_fields(item),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(normalize_float_fields),
+        _ => {}
+    }
+}
+
+fn write_value(out: &mut String, value: &Value, escape: Escape) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
         Value::Number(number) => write_number(out, number),
-        Value::String(text) => write_string(out, text),
+        Value::String(text) => write_string(out, text, escape),
         Value::Array(items) => {
             out.push('[');
             for (index, item) in items.iter().enumerate() {
                 if index > 0 {
                     out.push_str(", ");
                 }
-                write_value(out, item);
+                write_value(out, item, escape);
             }
             out.push(']');
         }
@@ -60,9 +104,9 @@ fn write_value(out: &mut String, value: &Value) {
                 if index > 0 {
                     out.push_str(", ");
                 }
-                write_string(out, key);
+                write_string(out, key, escape);
                 out.push_str(": ");
-                write_value(out, item);
+                write_value(out, item, escape);
             }
             out.push('}');
         }
@@ -72,51 +116,86 @@ fn write_value(out: &mut String, value: &Value) {
 /// Integers are written as they were (Python prints ints exactly); anything with a fraction or
 /// an exponent is a float, printed as Python's `repr(float)`.
 fn write_number(out: &mut String, number: &Number) {
-    let written = number.to_string();
-    let is_float = written.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'));
-    match (is_float, written.parse::<f64>()) {
-        (true, Ok(float)) if float.is_finite() => write_python_float(out, float),
-        _ => out.push_str(&written),
+    let written = number.as_str();
+    if is_float_text(written) {
+        out.push_str(&python_float_text(written));
+    } else {
+        out.push_str(written);
     }
 }
 
-/// Python's `float.__repr__`: the shortest digits that round-trip (Rust's `{:e}` gives the
-/// same digits), in fixed notation when the decimal exponent is in -4..16, else as
-/// `d.ddde±XX`.
-fn write_python_float(out: &mut String, float: f64) {
-    let scientific = format!("{float:e}");
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", mantissa),
+fn is_float_text(text: &str) -> bool {
+    text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
+}
+
+/// Python's `repr` of the float that the JSON number `text` denotes, computed on the text.
+///
+/// Python's `repr`, JavaScript's `Number#toString`, Rust's float formatting and serde_json all
+/// write the *shortest* digits that round-trip, so only the layout differs: Python uses fixed
+/// notation for decimal exponents in -4..16 and `d.ddde±XX` otherwise. Working on the digits
+/// rather than through an `f64` keeps float parsing and printing (some 20 KB) out of the wasm
+/// module. A number written with more digits than the shortest form (never the case for
+/// Flagsmith or `JSON.stringify`) keeps them.
+pub(crate) fn python_float_text(text: &str) -> String {
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
     };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    out.push_str(sign);
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (
+            unsigned.get(..at).unwrap_or(""),
+            unsigned.get(at + 1..).unwrap_or("0"),
+        ),
+        None => (unsigned, "0"),
+    };
+    let exponent: i64 = exponent
+        .strip_prefix('+')
+        .unwrap_or(exponent)
+        .parse()
+        .unwrap_or(0);
+    let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits: String = integer.chars().chain(fraction.chars()).collect();
+    let leading_zeros = all_digits.bytes().take_while(|&b| b == b'0').count();
+    let digits = all_digits
+        .get(leading_zeros..)
+        .unwrap_or("")
+        .trim_end_matches('0');
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    if digits.is_empty() {
+        out.push_str("0.0");
+        return out;
+    }
+    // Decimal exponent of the first significant digit.
+    let point = i64::try_from(integer.len()).unwrap_or(0);
+    let zeros = i64::try_from(leading_zeros).unwrap_or(0);
+    let exponent = point - 1 - zeros + exponent;
+    let count = i64::try_from(digits.len()).unwrap_or(0);
     if (-4..16).contains(&exponent) {
         if exponent < 0 {
             out.push_str("0.");
-            for _ in 0..(-exponent - 1) {
-                out.push('0');
-            }
-            out.push_str(&digits);
+            out.extend(std::iter::repeat_n(
+                '0',
+                usize::try_from(-exponent - 1).unwrap_or(0),
+            ));
+            out.push_str(digits);
+        } else if count <= exponent + 1 {
+            out.push_str(digits);
+            out.extend(std::iter::repeat_n(
+                '0',
+                usize::try_from(exponent + 1 - count).unwrap_or(0),
+            ));
+            out.push_str(".0");
         } else {
-            let integer_len = usize::try_from(exponent).unwrap_or(0) + 1;
-            if digits.len() <= integer_len {
-                out.push_str(&digits);
-                for _ in digits.len()..integer_len {
-                    out.push('0');
-                }
-                out.push_str(".0");
-            } else {
-                let (integer, fraction) = digits.split_at(integer_len);
-                out.push_str(integer);
-                out.push('.');
-                out.push_str(fraction);
-            }
+            let (whole, rest) = digits.split_at(usize::try_from(exponent + 1).unwrap_or(0));
+            out.push_str(whole);
+            out.push('.');
+            out.push_str(rest);
         }
     } else {
-        let (first, rest) = digits.split_at(1.min(digits.len()));
+        let (first, rest) = digits.split_at(1);
         out.push_str(first);
         if !rest.is_empty() {
             out.push('.');
@@ -129,10 +208,11 @@ fn write_python_float(out: &mut String, float: f64) {
             exponent.unsigned_abs()
         );
     }
+    out
 }
 
-/// Python's `ensure_ascii` string encoder.
-fn write_string(out: &mut String, text: &str) {
+/// Python's `ensure_ascii` string encoder (with `Escape::ControlOnly`, `ensure_ascii=False`).
+fn write_string(out: &mut String, text: &str, escape: Escape) {
     out.push('"');
     for ch in text.chars() {
         match ch {
@@ -144,6 +224,7 @@ fn write_string(out: &mut String, text: &str) {
             '\u{08}' => out.push_str("\\b"),
             '\u{0c}' => out.push_str("\\f"),
             ' '..='~' => out.push(ch),
+            _ if escape == Escape::ControlOnly && ch > '\u{7f}' => out.push(ch),
             _ => {
                 let mut units = [0u16; 2];
                 for unit in ch.encode_utf16(&mut units) {
@@ -159,44 +240,70 @@ fn write_string(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
-    fn float(f: f64) -> String {
-        let mut out = String::new();
-        write_python_float(&mut out, f);
-        out
-    }
-
     #[test]
     fn floats_print_as_python_repr() {
-        // Each pair checked against `python3 -c 'print(repr(x))'`.
+        // (how JavaScript, Rust or Flagsmith may write it, what python3 repr() prints)
         let cases = [
-            (50.0, "50.0"),
-            (0.0, "0.0"),
-            (-0.0, "-0.0"),
-            (33.33, "33.33"),
-            (66.66666666666667, "66.66666666666667"),
-            (1e-05, "1e-05"),
-            (1.5e-05, "1.5e-05"),
-            (0.0001, "0.0001"),
-            (1e16, "1e+16"),
-            (1.2345e16, "1.2345e+16"),
-            (123456789012345.6, "123456789012345.6"),
-            (1e15, "1000000000000000.0"),
-            (-2.5, "-2.5"),
-            (1e300, "1e+300"),
-            (5e-324, "5e-324"),
+            ("50", "50.0"),
+            ("50.0", "50.0"),
+            ("0", "0.0"),
+            ("-0", "-0.0"),
+            ("-0.0", "-0.0"),
+            ("33.33", "33.33"),
+            ("66.66666666666667", "66.66666666666667"),
+            ("1e-5", "1e-05"),
+            ("1e-05", "1e-05"),
+            ("0.00001", "1e-05"),
+            ("1.5e-7", "1.5e-07"),
+            ("0.0001", "0.0001"),
+            ("1e16", "1e+16"),
+            ("1e+21", "1e+21"),
+            ("10000000000000000", "1e+16"),
+            ("123456789012345680000", "1.2345678901234568e+20"),
+            ("1.2345e16", "1.2345e+16"),
+            ("123456789012345.6", "123456789012345.6"),
+            ("1e15", "1000000000000000.0"),
+            ("-2.5", "-2.5"),
+            ("1.50", "1.5"),
+            ("0.000001", "1e-06"),
+            ("1E300", "1e+300"),
+            ("5e-324", "5e-324"),
+            ("12.5E1", "125.0"),
         ];
         for (input, expected) in cases {
-            assert_eq!(float(input), expected, "repr({input:e})");
+            assert_eq!(python_float_text(input), expected, "{input}");
         }
     }
 
     #[test]
     fn strings_escape_as_python_ensure_ascii() {
         let mut out = String::new();
-        write_string(&mut out, "a\"\\\n\r\t\u{8}\u{c}\u{1}\u{7f}é🚀</>&");
+        write_string(
+            &mut out,
+            "a\"\\\n\r\t\u{8}\u{c}\u{1}\u{7f}é🚀</>&",
+            Escape::Ascii,
+        );
         assert_eq!(
             out,
             r#""a\"\\\n\r\t\b\f\u0001\u007f\u00e9\ud83d\ude80</>&""#
+        );
+    }
+}
+
+#[cfg(test)]
+mod normalize_tests {
+    use super::*;
+
+    #[test]
+    fn float_fields_become_floats_and_nothing_else_changes() {
+        let mut value: Value = serde_json::from_str(
+            r#"{"a": {"percentage_allocation": 50, "id": 50}, "b": [{"percentage_allocation": 12.5}]}"#,
+        )
+        .unwrap();
+        normalize_float_fields(&mut value);
+        assert_eq!(
+            value_to_flagsmith_json(&value),
+            r#"{"a": {"id": 50, "percentage_allocation": 50.0}, "b": [{"percentage_allocation": 12.5}]}"#
         );
     }
 }

@@ -220,3 +220,59 @@ fn serializer_matches_python_for_values_built_in_rust() {
         r#"{"a": "quote \" backslash \\ tab \t nl \n \u00e9 \ud83d\ude80 \u0001 <>&/", "b": [33.33, 66.66666666666667, 1e-05, 0.0, 1e+16, -2147483648, 2147483647]}"#
     );
 }
+
+/// tests/expected/events.json holds, for every fixture, the summary and diff reviewed by hand
+/// (regenerate with `cargo run --example describe`, then review the change before committing).
+#[test]
+fn describe_and_diff_match_the_expected_outputs() {
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("expected/events.json")).unwrap(),
+    )
+    .unwrap();
+    let expected = expected.as_object().unwrap();
+    assert!(expected.len() >= 39);
+    for (file, want) in expected {
+        let event = parse(&common::fixture(file)).unwrap();
+        assert_eq!(
+            flagsmith_webhooks::describe(&event),
+            want["describe"],
+            "{file}"
+        );
+        let diff =
+            flagsmith_webhooks::diff(&event).map(|d| flagsmith_webhooks::ToJson::to_json(&d));
+        assert_eq!(
+            diff.unwrap_or(serde_json::Value::Null),
+            want["diff"],
+            "{file}"
+        );
+    }
+}
+
+/// Hundreds of random payloads (Unicode everywhere, control characters, quotes, emoji, 32-bit
+/// limits, floats like 1e-05 and 66.66666666666667, unknown nested fields), serialized by
+/// Python's json.dumps(sort_keys=True): parse then serialize must give Python's bytes back.
+#[test]
+fn generated_payloads_round_trip_against_python() {
+    let generator = common::root().join("tools/gen_payloads.py");
+    let mut checked = 0;
+    for seed in ["1", "2", "3"] {
+        let output = std::process::Command::new("python3")
+            .arg(&generator)
+            .args(["200", seed])
+            .output()
+            .expect("python3 is needed for this test (scripts/setup.sh checks for it)");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        for line in String::from_utf8(output.stdout).unwrap().lines() {
+            let case: serde_json::Value = serde_json::from_str(line).unwrap();
+            let body = case["body"].as_str().unwrap();
+            let event = parse(body.as_bytes()).unwrap_or_else(|e| panic!("{e}: {body}"));
+            assert_eq!(to_flagsmith_json(&event), body);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 600);
+}

@@ -5,6 +5,7 @@
 // all live in the Rust core, so every runtime gives the same answers by construction.
 
 import * as glue from '../dist/flagsmith_webhooks.js';
+import { toFlagsmithJson } from './model.js';
 import { isReady } from './state.js';
 
 /** The header Flagsmith sends the signature in (look it up case-insensitively). */
@@ -252,4 +253,12 @@ export function isKnownEvent(event) {
 /** True for an identity integration body (no envelope, no event_type). */
 export function isIdentityPayload(event) {
   return event != null && event.event_type === undefined && typeof event.identity === 'string';
+}
+
+export { describe, diff, toFlagsmithJson } from './model.js';
+
+/** Serializes an event in Flagsmith's wire format and signs it: `{ body, signature }`. */
+export function signEvent(secret, event) {
+  const body = toFlagsmithJson(event);
+  return { body, signature: sign(secret, body) };
 }

@@ -10,7 +10,12 @@ import init, {
   sign,
   verify,
   verifyAndParse,
+  describe,
+  diff,
+  signEvent,
+  toFlagsmithJson,
   type ErrorCode,
+  type FlagDiff,
   type WebhookEvent,
 } from 'flagsmith-webhooks';
 
@@ -107,3 +112,18 @@ try {
 verify('secret', { data: {} }, signature);
 // @ts-expect-error the secret is required
 verify(undefined, body, signature);
+
+// The payload helpers.
+const wire: string = toFlagsmithJson(event);
+const summary: string = describe(event);
+const signed: { body: string; signature: string } = signEvent('secret', event);
+if (event.event_type === 'FLAG_UPDATED') {
+  const changes: FlagDiff = diff(event);
+  const first: string | undefined = changes.changes[0]?.path;
+  if (changes.scope.type === 'segment') {
+    const segmentName: string = changes.scope.name;
+  }
+}
+const maybe = diff(event);
+// @ts-expect-error diff is null for events other than FLAG_UPDATED and FLAG_DELETED
+maybe.changes;
