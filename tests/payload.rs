@@ -276,3 +276,57 @@ fn generated_payloads_round_trip_against_python() {
     }
     assert_eq!(checked, 600);
 }
+
+/// Events changed through the typed model (a value replaced, a field added) serialize as
+/// Python serializes the same object, so the serializer works from the model, not from bytes.
+#[test]
+fn modified_events_serialize_as_python_does() {
+    use flagsmith_webhooks::ToJson;
+    use std::io::Write;
+
+    let mut inputs = Vec::new();
+    let mut ours = Vec::new();
+    for (_, body) in all_bodies() {
+        let mut event = parse(&body).unwrap();
+        match &mut event {
+            Event::FlagUpdated(e) | Event::FlagDeleted(e) => {
+                if let Some(state) = e.data.new_state.as_mut() {
+                    state.feature_state_value = FlagValue::String("changed ✓ \"q\" \\ 🚀\n".into());
+                    state.enabled = !state.enabled;
+                    state
+                        .extra
+                        .insert("added".into(), serde_json::json!({"n": [1, 2.5, null]}));
+                }
+                e.data.changed_by = "someone@example.com".into();
+            }
+            Event::AuditLogCreated(e) => e.data.log = "édité <b>".into(),
+            _ => {}
+        }
+        let value = event.to_json();
+        inputs.push(serde_json::to_string(&value).unwrap());
+        ours.push(to_flagsmith_json(&event));
+    }
+    let mut child = std::process::Command::new("python3")
+        .arg(common::root().join("tools/gen_payloads.py"))
+        .arg("--reference")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all((inputs.join("\n") + "\n").as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let python: Vec<String> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(python.len(), ours.len());
+    for (python, ours) in python.iter().zip(&ours) {
+        assert_eq!(ours, python);
+    }
+}

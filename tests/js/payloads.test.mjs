@@ -67,7 +67,7 @@ test('modified events serialize exactly as Python would (built from the model, n
     event.zzz_extra = -2147483648;
     modified.push(event);
   }
-  const reference = python(['--reference'], modified.map((e) => JSON.stringify(e)).join('\n') + '\n').trimEnd().split('\n');
+  const reference = python(['--reference-float-fields'], modified.map((e) => JSON.stringify(e)).join('\n') + '\n').trimEnd().split('\n');
   assert.equal(reference.length, modified.length);
   modified.forEach((event, i) => assert.equal(toFlagsmithJson(event), reference[i]));
 });

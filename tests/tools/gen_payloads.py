@@ -6,9 +6,10 @@ Usage: gen_payloads.py COUNT SEED -> one JSON object per line: {"body": <wire by
 "js_exact": bool}. js_exact is false when an integral float sits outside the fields Flagsmith
 stores as floats (JavaScript cannot tell 1.0 from 1 there); Rust round-trips every body.
 
-With --reference it instead reads JSON objects from stdin, one per line, makes each
-percentage_allocation a float (Flagsmith's model), and prints json.dumps(sort_keys=True) of each:
-the expected output for events modified in a test.
+With --reference it instead reads JSON objects from stdin, one per line, and prints
+json.dumps(obj, sort_keys=True) of each: the expected output for events modified in a test.
+--reference-float-fields first makes each percentage_allocation a float (Flagsmith's model), as
+the JavaScript serializer must, since JavaScript numbers cannot tell 50 from 50.0.
 """
 import json
 import random
@@ -152,9 +153,11 @@ def as_flagsmith_floats(value, key=None):
 
 
 def main():
-    if sys.argv[1:2] == ["--reference"]:
+    if sys.argv[1:2] in (["--reference"], ["--reference-float-fields"]):
+        floats = sys.argv[1] == "--reference-float-fields"
         for line in sys.stdin:
-            print(json.dumps(as_flagsmith_floats(json.loads(line)), sort_keys=True))
+            obj = json.loads(line)
+            print(json.dumps(as_flagsmith_floats(obj) if floats else obj, sort_keys=True))
         return
     count, seed = int(sys.argv[1]), int(sys.argv[2])
     rng = random.Random(seed)
