@@ -3,7 +3,7 @@
 import initGlue, { initSync as initGlueSync } from './dist/flagsmith_webhooks.js';
 import { isReady, markReady } from './lib/state.js';
 
-export * from './lib/api.js';
+export * from './lib/index.js';
 
 /**
  * Loads the module. With no argument it fetches `dist/flagsmith_webhooks_bg.wasm` next to this

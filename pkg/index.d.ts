@@ -31,7 +31,12 @@ export type ErrorCode =
   | 'invalid_payload'
   | 'invalid_secret'
   | 'invalid_body'
-  | 'not_initialised';
+  | 'not_initialised'
+  // from the receivers:
+  | 'body_too_large'
+  | 'body_already_parsed'
+  | 'method_not_allowed'
+  | 'handler_failed';
 
 /** For `signature_mismatch`, what the library could see was the likely cause. */
 export type MismatchHint =
@@ -152,6 +157,99 @@ export declare function diff(event: WebhookEvent): FlagDiff | null;
 
 /** A one-line human summary of any event. */
 export declare function describe(event: WebhookEvent): string;
+
+// ---------------------------------------------------------------------------------------------
+// Receivers
+
+/** An event a receiver verified, with a key that is the same for every retry of one delivery. */
+export type ReceivedEvent = WebhookEvent & {
+  /**
+   * The body's HMAC under the current secret (64 hex characters): byte-identical retries of a
+   * delivery share it, so drop duplicates by it. Not enumerable, so it never reaches
+   * JSON.stringify or toFlagsmithJson.
+   */
+  readonly deliveryKey: string;
+};
+
+/** What handlers receive beside the event. */
+export interface HandlerContext {
+  deliveryKey: string;
+  /** The Fetch request (createHandler). */
+  request?: Request;
+  /** Workers: the environment and execution context passed to fetch(request, env, ctx). */
+  env?: unknown;
+  ctx?: { waitUntil(promise: Promise<unknown>): void };
+  /** Node middleware: the request and response. */
+  req?: unknown;
+  res?: unknown;
+}
+
+type Handler<E> = (event: E & { readonly deliveryKey: string }, context: HandlerContext) => void | Promise<void>;
+
+export interface ReceiverOptions {
+  /** The secret configured on the webhook in Flagsmith. */
+  secret?: SecretInput;
+  /** Several secrets while rotating: the current one first. */
+  secrets?: SecretInput | readonly SecretInput[];
+  /** A Verifier to share (instead of secret/secrets). */
+  verifier?: Verifier;
+  /** Handlers by event type; `identity` for identity integration bodies, `default` for any other type. */
+  on?: {
+    FLAG_UPDATED?: Handler<FlagUpdatedEvent>;
+    FLAG_DELETED?: Handler<FlagDeletedEvent>;
+    NEW_VERSION_PUBLISHED?: Handler<NewVersionPublishedEvent>;
+    AUDIT_LOG_CREATED?: Handler<AuditLogCreatedEvent>;
+    identity?: Handler<IdentityPayload>;
+    default?: Handler<WebhookEvent>;
+  };
+  /** Runs for every verified event, before its `on` handler. */
+  onEvent?: Handler<WebhookEvent>;
+  /** Told about every rejected request and every handler failure (for logging). */
+  onError?: (error: unknown, context: Partial<HandlerContext> & { event?: WebhookEvent }) => void | Promise<void>;
+  /** Bodies larger than this get 413 without being buffered (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+/** The default body limit of the receivers: 1 MiB. */
+export declare const DEFAULT_MAX_BODY_BYTES: number;
+
+/**
+ * A Fetch-API handler for Workers, Deno, Bun, Next.js route handlers and Hono: 405 not POST,
+ * 413 too large, 401 bad or missing signature, 400 not a payload, 500 a handler threw, 200 handled.
+ */
+export declare function createHandler(options: ReceiverOptions): (request: Request, env?: unknown, ctx?: unknown) => Promise<Response>;
+
+/** Node middleware for node:http, Express and Connect; same status policy as createHandler. */
+export declare function createNodeMiddleware(options: ReceiverOptions): (req: any, res: any, next?: (error?: unknown) => void) => Promise<void>;
+
+/** For frameworks that already hold the raw body (Fastify, Koa, …): `{ status, body }` to send back. */
+export declare function createWebhookHandler(
+  options: ReceiverOptions,
+): (request: { method?: string; headers: Headers | Record<string, string | string[] | undefined>; body: BodyInput | null | undefined }, context?: Partial<HandlerContext>) => Promise<{ status: number; body: { ok: boolean; error?: ErrorCode; message?: string } }>;
+
+/** Verifies a Fetch Request (reading its body with a limit) and returns its event, or throws. */
+export declare function verifyRequest(
+  request: Request,
+  secrets: SecretInput | readonly SecretInput[] | Verifier,
+  options?: { maxBodyBytes?: number },
+): Promise<ReceivedEvent>;
+
+// ---------------------------------------------------------------------------------------------
+// Test helpers
+
+/** The event types sampleEvent knows. */
+export declare const SAMPLE_EVENT_TYPES: readonly KnownEventType[];
+/** A fresh copy of a realistic event of the given type. */
+export declare function sampleEvent<T extends KnownEventType>(type: T): Extract<KnownEvent, { event_type: T }>;
+
+/** `{ method, headers, body }` signed exactly as Flagsmith would send it (for fetch or node:http). */
+export declare function signedRequestInit(
+  secret: SecretInput,
+  eventOrBody: WebhookEvent | string | Uint8Array,
+): { method: 'POST'; headers: Record<string, string>; body: string | Uint8Array };
+
+/** A Fetch Request signed exactly as Flagsmith would send it, for testing a handler. */
+export declare function signedRequest(url: string | URL, secret: SecretInput, eventOrBody: WebhookEvent | string | Uint8Array): Request;
 
 // ---------------------------------------------------------------------------------------------
 // The payload model

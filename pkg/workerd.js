@@ -7,7 +7,7 @@ import { markReady } from './lib/state.js';
 initGlueSync({ module: wasmModule });
 markReady();
 
-export * from './lib/api.js';
+export * from './lib/index.js';
 
 /** Already initialised at import; present so that code written for browsers runs unchanged. */
 export async function init() {}

@@ -251,11 +251,14 @@ fn describe_malformed(signature: &str) -> String {
     if hex_part.is_empty() {
         return "nothing follows the sha256= prefix".into();
     }
-    let chars = hex_part.chars().count();
-    if chars != SIGNATURE_HEX_LENGTH {
-        return format!("it has {chars} characters instead of {SIGNATURE_HEX_LENGTH}");
+    if !hex_part.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return "it contains characters that are not hexadecimal digits".into();
     }
-    "it contains characters that are not hexadecimal digits".into()
+    // Only hex digits from here on, so bytes are characters.
+    format!(
+        "it has {} characters instead of {SIGNATURE_HEX_LENGTH}",
+        hex_part.len()
+    )
 }
 
 /// Trims what Python's `str.strip()` would when the secret is text (Flagsmith's API trims

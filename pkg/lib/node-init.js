@@ -9,7 +9,7 @@ import { markReady } from './state.js';
 initGlueSync({ module: readFileSync(join(__dirname, 'flagsmith_webhooks_bg.wasm')) });
 markReady();
 
-export * from './api.js';
+export * from './index.js';
 
 /** Already initialised at import; present so that code written for browsers runs unchanged. */
 export async function init() {}

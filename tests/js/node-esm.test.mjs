@@ -128,3 +128,8 @@ test('init() and initSync() are harmless no-ops in Node', async () => {
   api.initSync();
   assert.equal(verify(SECRET, BODY, SIGNATURE), true);
 });
+
+test('the ESM entry exports exactly what require() does (node.mjs lists them by hand)', async () => {
+  const names = (module) => Object.keys(module).filter((name) => name !== 'default' && name !== '__esModule').sort();
+  assert.deepEqual(names(api), names(require('flagsmith-webhooks')));
+});

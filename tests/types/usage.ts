@@ -14,6 +14,10 @@ import init, {
   diff,
   signEvent,
   toFlagsmithJson,
+  createHandler,
+  sampleEvent,
+  signedRequest,
+  verifyRequest,
   type ErrorCode,
   type FlagDiff,
   type WebhookEvent,
@@ -127,3 +131,31 @@ if (event.event_type === 'FLAG_UPDATED') {
 const maybe = diff(event);
 // @ts-expect-error diff is null for events other than FLAG_UPDATED and FLAG_DELETED
 maybe.changes;
+
+// Receivers: handlers are narrowed by their key.
+const handler = createHandler({
+  secrets: ['current', 'previous'],
+  on: {
+    FLAG_UPDATED: (flag, { deliveryKey, ctx }) => {
+      const name: string = flag.data.new_state.feature.name;
+      const key: string = deliveryKey;
+      ctx?.waitUntil(Promise.resolve());
+    },
+    AUDIT_LOG_CREATED: (audit) => {
+      const log: string = audit.data.log;
+      // @ts-expect-error an audit event has no new_state
+      audit.data.new_state;
+    },
+    identity: (body) => {
+      const id: string = body.identity;
+    },
+  },
+  onError: (error) => console.warn(error),
+  maxBodyBytes: 1 << 20,
+});
+const response: Promise<Response> = handler(signedRequest('https://example.test/', 'secret', sampleEvent('FLAG_UPDATED')));
+const deleted = sampleEvent('FLAG_DELETED');
+const stateName: string = deleted.data.previous_state.feature.name;
+verifyRequest(new Request('https://example.test/'), 'secret').then((received) => {
+  const key: string = received.deliveryKey;
+});

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Benchmarks (not part of the tests): throughput against node:crypto, WebCrypto, @noble/hashes
+# and hash-wasm, then cold start. Pass --quick for a shorter, noisier run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+node bench/node.mjs "$@"
+echo
+node bench/coldstart.mjs "$@"

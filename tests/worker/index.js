@@ -1,0 +1,26 @@
+// The receiver table's Worker: createHandler under real workerd, recording each handler call so
+// the test can assert that every request reached its handler exactly once (or not at all).
+// `POST /conformance` runs the shared vectors inside workerd; `/calls` returns and clears the
+// recorded calls.
+import * as api from 'flagsmith-webhooks';
+import { createHandler } from 'flagsmith-webhooks';
+
+import { runConformance } from '../js/conformance.mjs';
+import { receiverOptions } from '../js/receiver-options.mjs';
+
+const calls = [];
+let handler;
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === '/conformance') {
+      return Response.json({ failures: runConformance(api, await request.json()) });
+    }
+    if (url.pathname === '/calls') {
+      return Response.json(calls.splice(0));
+    }
+    handler ??= createHandler(receiverOptions(env.FLAGSMITH_WEBHOOK_SECRET.split(','), calls));
+    return handler(request);
+  },
+};
