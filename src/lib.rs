@@ -12,11 +12,11 @@ mod wire;
 pub use diff::{describe, diff, Change, FlagDiff, Scope};
 pub use error::{Error, MismatchCause};
 pub use payload::{
-    event_types, from_value, parse, AuditEnvironment, AuditLog, AuditProject, Author, Envelope,
-    Event, Extra, Feature, FeatureSegment, FeatureState, FlagChange, FlagValue, IdentityFeature,
-    IdentityFlag, IdentityPayload, IdentityRef, MultivariateOption, MultivariateValue, NamedRef,
-    Publisher, Segment, SegmentMembership, ToJson, Trait, TraitValue, UnknownEvent,
-    VersionPublished, VersionedState,
+    event_types, from_value, parse, validate, AuditEnvironment, AuditLog, AuditProject, Author,
+    Envelope, Event, Extra, Feature, FeatureSegment, FeatureState, FlagChange, FlagValue,
+    IdentityFeature, IdentityFlag, IdentityPayload, IdentityRef, MultivariateOption,
+    MultivariateValue, NamedRef, Publisher, Segment, SegmentMembership, ToJson, Trait, TraitValue,
+    UnknownEvent, VersionPublished, VersionedState,
 };
 pub use signature::{sign, verify, Verifier, SIGNATURE_HEX_LENGTH};
 pub use wire::{normalize_float_fields, to_flagsmith_json, value_to_flagsmith_json};
@@ -41,5 +41,11 @@ impl Verifier {
     pub fn verify_and_parse(&self, body: &[u8], signature: &str) -> Result<Event, Error> {
         self.check(body, signature)?;
         parse(body)
+    }
+
+    /// Checks the signature, then [`validate`]s the body without building the event.
+    pub fn verify_and_validate(&self, body: &[u8], signature: &str) -> Result<(), Error> {
+        self.check(body, signature)?;
+        validate(body)
     }
 }

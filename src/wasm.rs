@@ -15,8 +15,12 @@
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, MismatchCause};
-use crate::payload::parse;
+use crate::payload::validate;
 use crate::signature::Verifier;
+
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 fn to_js(error: &Error) -> JsValue {
     let hint = error
@@ -29,7 +33,7 @@ fn to_js(error: &Error) -> JsValue {
 /// Checks that `body` is a Flagsmith payload; throws `invalid_json` or `invalid_payload`.
 #[wasm_bindgen(js_name = validateBytes)]
 pub fn validate_bytes(body: &[u8]) -> Result<(), JsValue> {
-    parse(body).map(drop).map_err(|error| to_js(&error))
+    validate(body).map_err(|error| to_js(&error))
 }
 
 /// [`validate_bytes`] for a body given as text.
@@ -87,8 +91,7 @@ impl WasmVerifier {
     #[wasm_bindgen(js_name = checkBytes)]
     pub fn check_bytes(&self, body: &[u8], signature: &str) -> Result<(), JsValue> {
         self.inner
-            .verify_and_parse(body, signature)
-            .map(drop)
+            .verify_and_validate(body, signature)
             .map_err(|error| to_js(&error))
     }
 

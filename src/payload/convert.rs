@@ -57,7 +57,7 @@ pub(crate) fn describe(value: &Value) -> &'static str {
     }
 }
 
-fn mismatch(expected: &str, found: &Value, path: &Path<'_>) -> Error {
+pub(crate) fn mismatch(expected: &str, found: &Value, path: &Path<'_>) -> Error {
     invalid(
         path,
         format!("expected {expected}, found {}", describe(found)),
@@ -206,8 +206,11 @@ pub(crate) fn take_optional<T: FromJson>(
 }
 
 /// The JSON key of a field: its name without a raw-identifier prefix (`r#type` is `type`).
-pub(crate) fn key_of(field: &'static str) -> &'static str {
-    field.strip_prefix("r#").unwrap_or(field)
+pub(crate) const fn key_of(field: &'static str) -> &'static str {
+    match field.as_bytes() {
+        [b'r', b'#', ..] => field.split_at(2).1,
+        _ => field,
+    }
 }
 
 /// Declares a model struct with Flagsmith's field names, an `extra` map for unknown fields, and
@@ -262,6 +265,12 @@ macro_rules! record {
             }
         }
 
+        impl $crate::payload::check::Shape for $name {
+            const KIND: $crate::payload::check::Kind = $crate::payload::check::Kind::Object(&[
+                $( record!(@shape $($optional)? $field, $ty), )*
+            ]);
+        }
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 $crate::payload::convert::ToJson::to_json(self).serialize(serializer)
@@ -273,6 +282,20 @@ macro_rules! record {
     };
     (@take optional $map:ident, $key:expr, $path:ident) => {
         $crate::payload::convert::take_optional(&mut $map, $key, $path)?
+    };
+    (@shape $field:ident, $ty:ty) => {
+        $crate::payload::check::Field {
+            name: $crate::payload::convert::key_of(stringify!($field)),
+            optional: false,
+            kind: &<$ty as $crate::payload::check::Shape>::KIND,
+        }
+    };
+    (@shape optional $field:ident, $ty:ty) => {
+        $crate::payload::check::Field {
+            name: $crate::payload::convert::key_of(stringify!($field)),
+            optional: true,
+            kind: &<$ty as $crate::payload::check::OptionalShape>::INNER,
+        }
     };
     (@put $map:ident, $key:expr, $value:expr) => {
         $map.insert($key.into(), $crate::payload::convert::ToJson::to_json($value));

@@ -8,6 +8,7 @@
 
 use serde_json::{Number, Value};
 
+use super::check::{Kind, Shape};
 use super::convert::{describe, invalid, record, FromJson, Path, ToJson};
 use crate::error::Error;
 
@@ -358,6 +359,10 @@ impl FromJson for FlagValue {
     }
 }
 
+impl Shape for FlagValue {
+    const KIND: Kind = Kind::FlagValue;
+}
+
 impl ToJson for FlagValue {
     fn to_json(&self) -> Value {
         match self {
@@ -393,6 +398,10 @@ impl FromJson for IdentityRef {
             )),
         }
     }
+}
+
+impl Shape for IdentityRef {
+    const KIND: Kind = Kind::IdentityRef;
 }
 
 impl ToJson for IdentityRef {
@@ -433,6 +442,10 @@ impl FromJson for TraitValue {
             )),
         }
     }
+}
+
+impl Shape for TraitValue {
+    const KIND: Kind = Kind::TraitValue;
 }
 
 impl ToJson for TraitValue {

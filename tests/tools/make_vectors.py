@@ -213,6 +213,12 @@ parse += [
         .replace('"percentage_allocation": 20.0', '"percentage_allocation": "20"', 1),
      "code": "invalid_payload",
      "path": "data.new_state.multivariate_feature_state_values[1].percentage_allocation"},
+    {"name": "a required field missing deep inside", "body":
+        (FIXTURES / BODY_FILE).read_text().replace('"default_enabled": false, ', "", 1),
+     "code": "invalid_payload", "path": "data.new_state.feature.default_enabled"},
+    {"name": "an integer field holding a float", "body":
+        (FIXTURES / BODY_FILE).read_text().replace('"id": 7168', '"id": 7168.0', 1),
+     "code": "invalid_payload", "path": "data.new_state.feature.id"},
     {"name": "empty body", "body": "", "code": "invalid_json", "line": 1, "column": 0},
     {"name": "invalid UTF-8", "body_hex": b'{"data": "\xff"}'.hex(), "code": "invalid_json"},
 ]
