@@ -15,10 +15,13 @@ wasm-bindgen target/wasm32-unknown-unknown/release/flagsmith_webhooks.wasm \
 node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-reference-types \
   --enable-multivalue --enable-nontrapping-float-to-int --enable-sign-ext \
   "$out/flagsmith_webhooks_bg.wasm" -o "$out/flagsmith_webhooks_bg.wasm"
-# require() gets a CommonJS bundle of the same glue and API, reading the same .wasm file; the
-# Node ESM entry re-exports it, so import and require share one instance.
-node_modules/.bin/esbuild pkg/lib/node-init.js --bundle --format=cjs --platform=node \
-  --target=node18 --log-level=warning --outfile="$out/node.cjs"
+# Node gets the glue and the API bundled twice from one source, beside the one .wasm file:
+# dist/node.mjs for import, dist/node.cjs for require.
+for format in esm cjs; do
+  node_modules/.bin/esbuild pkg/lib/node-init.js --bundle --format=$format --platform=node \
+    --target=node18 --log-level=warning --log-override:empty-import-meta=silent \
+    --outfile="$out/node.$([ $format = esm ] && echo mjs || echo cjs)"
+done
 # CommonJS consumers get the same declarations as a .d.cts (TypeScript reads the module kind
 # from the extension).
 cp pkg/index.d.ts "$out/index.d.cts"

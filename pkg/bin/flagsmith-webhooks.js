@@ -16,7 +16,7 @@ import {
   parse,
   sampleEvent,
   signedRequestInit,
-} from '../node.mjs';
+} from '../dist/node.mjs';
 
 const USAGE = `usage:
   flagsmith-webhooks sign   --secret S [--body FILE]                 print the X-Flagsmith-Signature of a body

@@ -11,6 +11,8 @@ import { isReady } from './state.js';
 /** The header Flagsmith sends the signature in (look it up case-insensitively). */
 export const SIGNATURE_HEADER = 'X-Flagsmith-Signature';
 
+const BRAND = Symbol.for('flagsmith-webhooks.FlagsmithWebhookError');
+
 /** Error thrown for anything that makes a webhook unusable; `code` is stable. */
 export class FlagsmithWebhookError extends Error {
   constructor(code, message, hint) {
@@ -18,6 +20,18 @@ export class FlagsmithWebhookError extends Error {
     this.name = 'FlagsmithWebhookError';
     this.code = code;
     if (hint) this.hint = hint;
+  }
+
+  get [BRAND]() {
+    return true;
+  }
+
+  /**
+   * Node loads the package once for import and once for require; a brand shared through the
+   * global symbol registry keeps `instanceof` true across both copies.
+   */
+  static [Symbol.hasInstance](value) {
+    return value !== null && typeof value === 'object' && value[BRAND] === true;
   }
 }
 

@@ -25,8 +25,11 @@ function tooLarge(limit) {
   );
 }
 
+/** A Verifier, also one from the package's other copy (Node loads one for import, one for require). */
+const isVerifier = (value) => typeof value?.verifyAndParse === 'function' && typeof value?.sign === 'function';
+
 function verifierOf(options) {
-  if (options.verifier instanceof Verifier) return options.verifier;
+  if (isVerifier(options.verifier)) return options.verifier;
   const secrets = options.secrets ?? options.secret;
   return new Verifier(secrets);
 }
@@ -90,7 +93,7 @@ async function readFetchBody(request, limit) {
  * FlagsmithWebhookError. Reads the body with a limit (default 1 MiB).
  */
 export async function verifyRequest(request, secrets, { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = {}) {
-  const verifier = secrets instanceof Verifier ? secrets : new Verifier(secrets);
+  const verifier = isVerifier(secrets) ? secrets : new Verifier(secrets);
   const body = await readFetchBody(request, maxBodyBytes);
   return verifiedEvent(verifier, body, request.headers.get(HEADER));
 }

@@ -1,0 +1,52 @@
+// Bundles a Worker with wrangler's own bundler (which resolves 'flagsmith-webhooks' through the
+// package's exports map, `workerd` condition, as a deployment would) and runs it under real
+// workerd (Miniflare) on 127.0.0.1. Used by the Worker tests and the workerd benchmark.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Miniflare } from 'miniflare';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cleanups = [];
+
+/** Bundles a Worker with wrangler and starts it under workerd; resolves to its URL. */
+export async function startWorker(config, bindings, { compatibilityFlags = [] } = {}) {
+  const outdir = mkdtempSync(join(tmpdir(), 'fw-worker-'));
+  execFileSync(join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', outdir, '--config', join(root, config)], {
+    cwd: root,
+    stdio: 'pipe',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+  });
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(outdir, 'index.js'),
+    modulesRoot: outdir,
+    modulesRules: [
+      { type: 'ESModule', include: ['**/*.js'] },
+      { type: 'CompiledWasm', include: ['**/*.wasm'] },
+    ],
+    compatibilityDate: '2025-01-01',
+    compatibilityFlags,
+    bindings,
+    host: '127.0.0.1',
+    port: 0,
+    cf: false,
+  });
+  const url = await mf.ready;
+  assert.equal(url.hostname, '127.0.0.1');
+  cleanups.push(async () => {
+    await mf.dispose();
+    rmSync(outdir, { recursive: true, force: true });
+  });
+  return url.origin;
+}
+
+
+/** Stops every Worker started so far. */
+export async function stopWorkers() {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+}
