@@ -17,6 +17,14 @@ if [ "$have" != "$wanted" ]; then
   cargo install wasm-bindgen-cli --version "$wanted" --quiet
 fi
 
+# Debian's Chromium for the inspector's browser tests (playwright-core drives it; its own
+# browser download cannot reach its host from these machines).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Debian's chromium (about 30 seconds)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

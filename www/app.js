@@ -1,28 +1,370 @@
-// Placeholder inspector: verifies a pasted body with the real package. The full inspector
-// (explain, sign, raw-request paste) is tracked separately.
-import init, { FlagsmithWebhookError, verifyAndParse } from '../pkg/browser.js';
+// The inspector: verifies, explains and signs Flagsmith webhooks with the real package, in the
+// browser. Nothing is sent or stored. Every piece of payload text reaches the page through
+// textContent, never as HTML, so a payload cannot inject markup or script.
+import init, {
+  FlagsmithWebhookError,
+  SIGNATURE_HEADER,
+  Verifier,
+  describe,
+  diff,
+  parse,
+  sampleEvent,
+  sign,
+  toFlagsmithJson,
+} from '../pkg/browser.js';
 
 const $ = (id) => document.getElementById(id);
 
-await init();
+/** An element with text only (never HTML). */
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
 
-function update() {
-  const body = $('body').value;
+// ---------------------------------------------------------------------------------------------
+// Tabs
+
+const tabs = [...document.querySelectorAll('[role="tab"]')];
+function selectTab(tab) {
+  for (const other of tabs) {
+    const selected = other === tab;
+    other.setAttribute('aria-selected', String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    $(other.getAttribute('aria-controls')).hidden = !selected;
+  }
+  tab.focus();
+}
+for (const tab of tabs) {
+  tab.addEventListener('click', () => selectTab(tab));
+  tab.addEventListener('keydown', (event) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (step) selectTab(tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length]);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verify and explain
+
+/** Bytes from a dropped or chosen file, kept exactly until the text is edited. */
+let fileBytes = null;
+
+const HINTS = {
+  secret_whitespace: 'The secret you entered has spaces or a line break around it, and without them the signature matches. Flagsmith trims secrets when they are saved: remove the whitespace from your configured secret.',
+  trailing_whitespace: 'The body ends in a newline or spaces that Flagsmith never sends, and without them it matches. Something appended them (a log, an editor, a copy): use the raw bytes.',
+  pretty_printed: 'The body has line breaks or indentation, which Flagsmith never sends: it was pretty-printed after it arrived. Verify the raw request bytes, before any JSON parsing.',
+  raw_non_ascii: 'The body contains raw non-ASCII characters where Flagsmith sends \\uXXXX escapes: it was re-serialised after it arrived. Verify the raw request bytes.',
+  compact_separators: 'The body uses "," and ":" without the space Flagsmith writes after them: it was re-serialised (JSON.stringify, a JSON body parser) after it arrived. Verify the raw request bytes.',
+  empty_body: 'The body is empty.',
+  wrong_secret_or_altered_body: 'The body looks exactly like what Flagsmith sends, so the secret is most likely not the one set on this webhook (check which environment or organisation it belongs to), or the body was changed.',
+};
+
+/**
+ * A whole HTTP request pasted from a log or a request bin: its body, its signature header, and
+ * what was done, or null when the text is just a body.
+ */
+function splitRawRequest(text) {
+  const match = /^([A-Z]+ \S+ HTTP\/\d(?:\.\d)?|[!-9;-~]+:[^\n]*)\r?\n/.exec(text);
+  if (!match) return null;
+  const separator = /\r?\n\r?\n/.exec(text);
+  if (!separator) return null;
+  const head = text.slice(0, separator.index).split(/\r?\n/);
+  if (/^[A-Z]+ \S+ HTTP\//.test(head[0])) head.shift();
+  const headers = [];
+  for (const line of head) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) return null;
+    headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  let body = text.slice(separator.index + separator[0].length);
+  const notes = [];
+  const length = Number(headers.find(([name]) => name === 'content-length')?.[1]);
+  const bytes = new TextEncoder().encode(body);
+  if (Number.isInteger(length) && bytes.length > length) {
+    body = new TextDecoder().decode(bytes.subarray(0, length));
+    notes.push(`The body was cut to its Content-Length (${length} bytes).`);
+  }
+  const signatures = headers.filter(([name]) => name === SIGNATURE_HEADER.toLowerCase()).map(([, value]) => value);
+  return { body, signature: signatures.join(', '), headerCount: headers.length, notes };
+}
+
+function bodyInput() {
+  return fileBytes ?? $('body').value;
+}
+
+function setState(target, state) {
+  target.dataset.state = state;
+}
+
+function showVerdict(state, title, cause = '', notes = []) {
+  setState($('verdict'), state);
+  $('verdict-title').textContent = title;
+  $('verdict-cause').textContent = cause;
+  const list = $('verdict-notes');
+  list.replaceChildren(...notes.map((note) => el('li', note)));
+}
+
+function showSignatures(received, computed) {
+  $('signatures').hidden = !(received || computed);
+  $('sig-received').textContent = received || '(none)';
+  $('sig-computed').textContent = computed || '(enter the secret)';
+}
+
+function verifyNow() {
+  const body = bodyInput();
   const secret = $('secret').value;
-  const signature = $('signature').value;
-  const verdict = $('verdict');
-  if (!body || !secret) {
-    verdict.textContent = 'Ready: paste a body and enter the secret.';
+  const signature = $('signature').value.trim();
+  const empty = typeof body === 'string' ? body.length === 0 : body.byteLength === 0;
+  if (empty) {
+    showVerdict('empty', 'Paste a webhook body to start.');
+    showSignatures('', '');
+    renderExplanation(null);
+    return;
+  }
+  const notes = [];
+  if (/^sha256=/i.test(signature) || /[A-F]/.test(signature)) {
+    notes.push('A sha256= prefix or upper-case hex is accepted, but Flagsmith itself sends 64 lower-case hex characters with no prefix.');
+  }
+  let event = null;
+  try {
+    event = parse(body);
+  } catch (error) {
+    if (!(error instanceof FlagsmithWebhookError)) throw error;
+  }
+  renderExplanation(event);
+  const computed = secret ? sign(secret, body) : '';
+  showSignatures(signature, computed);
+  if (!secret) {
+    showVerdict(signature ? 'pending' : 'unsigned', signature ? 'Enter the secret to check the signature.' : 'Unsigned: there is no signature, and no secret to check it with.', '', notes);
     return;
   }
   try {
-    const event = verifyAndParse(secret, body, signature);
-    verdict.textContent = `Valid: ${event.event_type ?? 'identity body'}`;
+    new Verifier(secret).verifyAndParse(body, signature);
+    showVerdict('valid', 'Valid: the signature matches this body.', '', notes);
   } catch (error) {
     if (!(error instanceof FlagsmithWebhookError)) throw error;
-    verdict.textContent = `${error.code === 'missing_signature' ? 'Unsigned' : 'Invalid'} (${error.code}): ${error.message}`;
+    switch (error.code) {
+      case 'missing_signature':
+        showVerdict('unsigned', 'Unsigned: there is no X-Flagsmith-Signature.', 'Flagsmith omits the header when the webhook has no secret. A receiver with a secret must reject this.', notes);
+        break;
+      case 'malformed_signature':
+        showVerdict('invalid', 'Invalid: the signature is malformed.', error.message, notes);
+        break;
+      case 'signature_mismatch':
+        showVerdict('invalid', 'Invalid: the signature does not match.', HINTS[error.hint] ?? error.message, notes);
+        break;
+      default:
+        showVerdict('invalid', 'The signature matches, but the body is not a Flagsmith payload.', error.message, notes);
+    }
   }
 }
 
-for (const id of ['body', 'secret', 'signature']) $(id).addEventListener('input', update);
-update();
+function show(value) {
+  return value === undefined ? '—' : JSON.stringify(value);
+}
+
+function addFact(list, term, value) {
+  if (value === undefined || value === null || value === '') return;
+  list.append(el('dt', term), el('dd', String(value)));
+}
+
+function scopeText(state) {
+  if (state.feature_segment) return `Segment override: ${state.feature_segment.segment.name} (priority ${state.feature_segment.priority})`;
+  if (state.identity !== null && state.identity !== undefined) return `Identity override: ${state.identity_identifier} (identity ${state.identity})`;
+  return 'Environment default';
+}
+
+function renderExplanation(event) {
+  $('explain').hidden = event === null;
+  if (event === null) return;
+  $('summary').textContent = describe(event);
+  const facts = $('facts');
+  facts.replaceChildren();
+  const rows = [];
+  const data = event.data ?? {};
+  switch (event.event_type) {
+    case 'FLAG_UPDATED':
+    case 'FLAG_DELETED': {
+      const state = data.new_state ?? data.previous_state;
+      addFact(facts, 'Event', event.event_type === 'FLAG_DELETED' ? 'FLAG_DELETED (the flag was deleted)' : 'FLAG_UPDATED');
+      addFact(facts, 'Feature', `${state.feature.name} (id ${state.feature.id}, ${state.feature.type})`);
+      addFact(facts, 'Environment', state.environment.name);
+      addFact(facts, 'Project', state.feature.project.name);
+      addFact(facts, 'Applies to', scopeText(state));
+      addFact(facts, event.event_type === 'FLAG_DELETED' ? 'Last edited by' : 'Changed by', data.changed_by || '(not given: an API key or the system)');
+      addFact(facts, 'When', data.timestamp || '(not given)');
+      for (const change of diff(event)?.changes ?? []) rows.push([change.path, show(change.before), show(change.after)]);
+      break;
+    }
+    case 'AUDIT_LOG_CREATED':
+      addFact(facts, 'Event', 'AUDIT_LOG_CREATED');
+      addFact(facts, 'Log', data.log);
+      addFact(facts, 'Author', data.author ? `${data.author.first_name} ${data.author.last_name} <${data.author.email}>` : '(an API key or the system)');
+      addFact(facts, 'Project', data.project?.name);
+      addFact(facts, 'Environment', data.environment?.name);
+      addFact(facts, 'About', data.related_object_type ? `${data.related_object_type} ${data.related_object_id ?? data.related_object_uuid ?? ''}` : undefined);
+      addFact(facts, 'When', data.created_date);
+      break;
+    case 'NEW_VERSION_PUBLISHED':
+      addFact(facts, 'Event', 'NEW_VERSION_PUBLISHED');
+      addFact(facts, 'Feature', `${data.feature.name} (id ${data.feature.id})`);
+      addFact(facts, 'Published by', data.published_by?.email ?? '(an API key)');
+      addFact(facts, 'Version', data.uuid);
+      data.feature_states.forEach((state, index) => {
+        const allocations = (state.multivariate_feature_state_values ?? []).map((mv) => `${JSON.stringify(mv.multivariate_feature_option.value)} ${mv.percentage_allocation}%`).join(', ');
+        rows.push([`state ${index + 1}`, '—', `enabled ${state.enabled}, value ${JSON.stringify(state.value)}${allocations ? `, ${allocations}` : ''}`]);
+      });
+      break;
+    case undefined:
+      addFact(facts, 'Event', 'Identity integration body (no event type)');
+      addFact(facts, 'Identity', event.identity);
+      addFact(facts, 'Flags', (event.flags ?? []).length);
+      for (const t of event.traits ?? []) rows.push([`trait ${t.trait_key}`, '—', JSON.stringify(t.trait_value)]);
+      break;
+    default:
+      addFact(facts, 'Event', `${event.event_type}: a type this version does not model; the raw JSON is below.`);
+  }
+  $('changes-title').textContent = event.event_type === 'NEW_VERSION_PUBLISHED' ? 'States in this version' : event.event_type === undefined ? 'Traits' : 'Changes';
+  const body = $('changes').tBodies[0];
+  body.replaceChildren(
+    ...rows.map(([field, before, after]) => {
+      const row = document.createElement('tr');
+      row.append(el('th', field), el('td', before, 'before'), el('td', after, before === after ? '' : 'after changed'));
+      row.firstChild.scope = 'row';
+      return row;
+    }),
+  );
+  $('changes-wrap').hidden = rows.length === 0;
+  $('raw-json').textContent = JSON.stringify(event, null, 2);
+  $('raw').open = event.event_type !== undefined && !['FLAG_UPDATED', 'FLAG_DELETED', 'AUDIT_LOG_CREATED', 'NEW_VERSION_PUBLISHED'].includes(event.event_type);
+}
+
+/** The body last taken from a pasted request, so that a repeated input event keeps its note. */
+let lastSplitBody = null;
+
+function onBodyInput() {
+  fileBytes = null;
+  if ($('body').value === lastSplitBody) {
+    verifyNow();
+    return;
+  }
+  lastSplitBody = null;
+  const split = splitRawRequest($('body').value);
+  if (split) {
+    lastSplitBody = split.body;
+    $('body').value = split.body;
+    if (split.signature) $('signature').value = split.signature;
+    $('body-note').textContent = [
+      `Took the body${split.signature ? ' and the X-Flagsmith-Signature header' : ''} from the pasted HTTP request (${split.headerCount} headers).`,
+      split.signature ? '' : 'It had no X-Flagsmith-Signature header.',
+      ...split.notes,
+    ].filter(Boolean).join(' ');
+  } else {
+    $('body-note').textContent = '';
+  }
+  verifyNow();
+}
+
+async function loadFile(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
+  const split = splitRawRequest(text);
+  if (split) {
+    $('body').value = text;
+    onBodyInput();
+    return;
+  }
+  fileBytes = bytes;
+  $('body').value = text;
+  $('body-note').textContent = `Loaded ${file.name} (${bytes.length} bytes), verified byte for byte.`;
+  verifyNow();
+}
+
+$('body').addEventListener('input', onBodyInput);
+$('secret').addEventListener('input', verifyNow);
+$('signature').addEventListener('input', verifyNow);
+$('body-file').addEventListener('change', (event) => {
+  const [file] = event.target.files;
+  if (file) loadFile(file);
+});
+$('body').addEventListener('dragover', (event) => event.preventDefault());
+$('body').addEventListener('drop', (event) => {
+  const [file] = event.dataTransfer?.files ?? [];
+  if (file) {
+    event.preventDefault();
+    loadFile(file);
+  }
+});
+$('secret-toggle').addEventListener('click', () => {
+  const showing = $('secret').type === 'text';
+  $('secret').type = showing ? 'password' : 'text';
+  $('secret-toggle').textContent = showing ? 'Show' : 'Hide';
+  $('secret-toggle').setAttribute('aria-pressed', String(!showing));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Sign a test webhook
+
+/** A shell word in single quotes: nothing inside is interpreted, and the bytes stay exact. */
+const shellQuote = (text) => `'${text.replaceAll("'", "'\\''")}'`;
+
+function signNow() {
+  const status = $('sign-status');
+  const secret = $('sign-secret').value;
+  let payload;
+  try {
+    payload = JSON.parse($('sign-payload').value);
+  } catch (error) {
+    setState(status, 'invalid');
+    status.textContent = `The payload is not valid JSON: ${error.message}`;
+    return;
+  }
+  const body = toFlagsmithJson(payload);
+  $('sign-body').value = body;
+  let verdict = 'Body ready: signed with your secret.';
+  try {
+    parse(body);
+  } catch (error) {
+    verdict = `Signed, but it is not a Flagsmith payload a receiver would accept: ${error.message}`;
+  }
+  if (!secret) {
+    setState(status, 'pending');
+    status.textContent = 'Enter a secret to sign the body.';
+    $('sign-signature').value = '';
+    $('sign-curl').value = '';
+    return;
+  }
+  const signature = sign(secret, body);
+  $('sign-signature').value = signature;
+  $('sign-curl').value = [
+    `curl -X POST ${shellQuote($('sign-url').value)} \\`,
+    `  -H 'content-type: application/json' \\`,
+    `  -H ${shellQuote(`${SIGNATURE_HEADER}: ${signature}`)} \\`,
+    `  --data-binary ${shellQuote(body)}`,
+  ].join('\n');
+  setState(status, verdict.startsWith('Body ready') ? 'valid' : 'invalid');
+  status.textContent = verdict;
+}
+
+function loadSample() {
+  $('sign-payload').value = JSON.stringify(sampleEvent($('sign-type').value), null, 2);
+  signNow();
+}
+
+$('sign-type').addEventListener('change', loadSample);
+for (const id of ['sign-secret', 'sign-payload', 'sign-url']) $(id).addEventListener('input', signNow);
+$('copy-curl').addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText($('sign-curl').value);
+    $('copy-note').textContent = 'Copied.';
+  } catch {
+    $('sign-curl').select();
+    $('copy-note').textContent = 'Selected: copy it with your keyboard.';
+  }
+});
+
+await init();
+document.body.dataset.ready = 'true';
+loadSample();
+verifyNow();

@@ -1,0 +1,262 @@
+// The inspector in Debian's Chromium (playwright-core), served on 127.0.0.1 by the same code the
+// demo runs: verdicts and explanations for every fixture, the diagnoses, a pasted raw request,
+// inert XSS payloads, the CSP blocking other origins, signing, an axe audit, and screenshots
+// at laptop and phone width (saved to tests/out/screenshots/).
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import AxeBuilder from '@axe-core/playwright';
+import { chromium } from 'playwright-core';
+import { createNodeMiddleware, describe, parse, sign, toFlagsmithJson, verify } from 'flagsmith-webhooks';
+
+import { startServer } from '../../scripts/serve.mjs';
+import { fixture, vectors } from './vectors.mjs';
+
+const SECRET = vectors.fixture_secret;
+const screenshots = fileURLToPath(new URL('../out/screenshots/', import.meta.url));
+let server;
+let context;
+let page;
+let userData;
+const problems = [];
+
+before(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  server = await startServer();
+  userData = mkdtempSync(join(tmpdir(), 'fw-chromium-'));
+  context = await chromium.launchPersistentContext(userData, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/favicon/.test(message.location().url ?? '')) problems.push(`console: ${message.text()}`);
+  });
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    dialog.dismiss();
+  });
+  await openInspector();
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  if (userData) rmSync(userData, { recursive: true, force: true });
+});
+
+async function openInspector() {
+  await page.goto(`${server.url}www/`);
+  await page.waitForSelector('body[data-ready="true"]');
+}
+
+async function enter({ body, secret = '', signature = '' }) {
+  await page.fill('#secret', secret);
+  await page.fill('#signature', signature);
+  await page.fill('#body', body);
+}
+
+const text = (selector) => page.locator(selector).innerText();
+
+test('every fixture with the right secret shows valid and the right details', async () => {
+  const signed = JSON.parse(fixture('signatures.json')).bodies;
+  const real = JSON.parse(fixture('real/requests.json')).requests.filter((r) => r.signed_by);
+  const cases = [
+    ...Object.entries(signed).map(([file, signature]) => ({ file, secret: SECRET, signature })),
+    ...real.map((r) => ({ file: `real/${r.file}`, secret: r.secret, signature: r.signature_header })),
+  ];
+  for (const { file, secret, signature } of cases) {
+    const body = fixture(file).toString('utf8');
+    await enter({ body, secret, signature });
+    assert.equal(await page.locator('#verdict').getAttribute('data-state'), 'valid', file);
+    assert.match(await text('#verdict-title'), /^Valid/, file);
+    assert.equal(await text('#sig-computed'), signature, file);
+    assert.equal(await text('#summary'), describe(parse(body)), file);
+    const event = parse(body);
+    const facts = await text('#facts');
+    const state = event.data.new_state ?? event.data.previous_state;
+    if (state) {
+      assert.ok(facts.includes(state.feature.name), `${file}: feature`);
+      assert.ok(facts.includes(state.environment.name), `${file}: environment`);
+    }
+    if (event.event_type === 'AUDIT_LOG_CREATED') assert.ok(facts.includes(event.data.log), `${file}: log`);
+  }
+  await page.screenshot({ path: join(screenshots, 'laptop-valid.png'), fullPage: true });
+});
+
+test('a tampered body, a pretty-printed body, a wrong secret and a padded secret are each diagnosed', async () => {
+  const body = fixture('03_flag_updated_multivariate.json').toString('utf8');
+  const signature = sign(SECRET, body);
+  const cases = [
+    { name: 'tampered', input: { body: body.replace('Purchase', 'Purchased'), secret: SECRET, signature }, cause: /most likely not the one set on this webhook|was changed/ },
+    { name: 'pretty-printed', input: { body: JSON.stringify(JSON.parse(body), null, 2), secret: SECRET, signature }, cause: /pretty-printed/ },
+    { name: 'JSON.stringify', input: { body: JSON.stringify(JSON.parse(body)), secret: SECRET, signature }, cause: /re-serialised/ },
+    { name: 'wrong secret', input: { body, secret: 'not-the-secret', signature }, cause: /secret is most likely not the one/ },
+    { name: 'secret with a trailing space', input: { body, secret: `${SECRET} `, signature }, cause: /spaces or a line break around it/ },
+  ];
+  for (const { name, input, cause } of cases) {
+    await enter(input);
+    assert.equal(await page.locator('#verdict').getAttribute('data-state'), 'invalid', name);
+    assert.match(await text('#verdict-title'), /^Invalid: the signature does not match/, name);
+    assert.match(await text('#verdict-cause'), cause, name);
+    assert.equal(await text('#sig-received'), signature, name);
+  }
+  await page.screenshot({ path: join(screenshots, 'laptop-invalid.png'), fullPage: true });
+  await enter({ body, secret: SECRET, signature: '' });
+  assert.equal(await page.locator('#verdict').getAttribute('data-state'), 'unsigned');
+  await enter({ body, secret: SECRET, signature: `sha256=${signature.toUpperCase()}` });
+  assert.equal(await page.locator('#verdict').getAttribute('data-state'), 'valid');
+  assert.match(await text('#verdict-notes'), /Flagsmith itself sends 64 lower-case hex characters with no prefix/);
+});
+
+test('a pasted raw HTTP request is split into its body and signature header', async () => {
+  const request = JSON.parse(fixture('real/requests.json')).requests.find((r) => r.signed_by);
+  const body = fixture(`real/${request.file}`).toString('latin1');
+  await page.fill('#signature', '');
+  await page.fill('#secret', request.secret);
+  // As copied from a log: the raw head, the body, and a trailing newline past Content-Length.
+  await page.fill('#body', `${request.raw_head_bytes_latin1}${body}\n`);
+  assert.equal(await page.inputValue('#body'), body);
+  assert.equal(await page.inputValue('#signature'), request.signature_header);
+  assert.match(await text('#body-note'), /Took the body and the X-Flagsmith-Signature header from the pasted HTTP request \(8 headers\)/);
+  assert.match(await text('#body-note'), /cut to its Content-Length/);
+  assert.equal(await page.locator('#verdict').getAttribute('data-state'), 'valid');
+});
+
+test('payload text is only ever text: XSS payloads stay inert and visible', async () => {
+  const event = parse(fixture('01_flag_updated_env_default.json'));
+  const attacks = ['<img src=x onerror="window.__xss=1">', '<script>window.__xss=2</script>', '"><svg onload="window.__xss=3">'];
+  event.data.new_state.feature.name = attacks[0];
+  event.data.new_state.feature_state_value = attacks[1];
+  event.data.changed_by = attacks[2];
+  event.data.new_state.environment.name = '<b>bold?</b>';
+  const body = toFlagsmithJson(event);
+  await enter({ body, secret: SECRET, signature: sign(SECRET, body) });
+  assert.equal(await page.locator('#verdict').getAttribute('data-state'), 'valid');
+  const shown = (await text('#explain')) + (await page.locator('#raw-json').textContent());
+  for (const attack of attacks) assert.ok(shown.includes(attack), `visible as text: ${attack}`);
+  assert.equal(await page.locator('main img, main svg, main script, main b').count(), 0);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.deepEqual(problems, []);
+});
+
+test('the Content-Security-Policy blocks requests to another origin', async () => {
+  let hits = 0;
+  const other = createServer((request, response) => {
+    hits += 1;
+    response.end('{}');
+  });
+  await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const otherUrl = `http://127.0.0.1:${other.address().port}/`;
+  try {
+    const outcome = await page.evaluate(async (url) => {
+      const violations = [];
+      document.addEventListener('securitypolicyviolation', (event) => violations.push(event.violatedDirective));
+      let fetched = 'sent';
+      try {
+        await fetch(url);
+      } catch {
+        fetched = 'blocked';
+      }
+      const image = new Image();
+      image.src = `${url}pixel.png`;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { fetched, violations };
+    }, otherUrl);
+    assert.equal(outcome.fetched, 'blocked');
+    assert.ok(outcome.violations.includes('connect-src'), JSON.stringify(outcome.violations));
+    assert.ok(outcome.violations.includes('img-src'), JSON.stringify(outcome.violations));
+    assert.equal(hits, 0, 'the other origin received nothing');
+  } finally {
+    other.close();
+  }
+  // Nothing about the secret is kept: no storage, no cookie, nothing in the URL.
+  await enter({ body: fixture('07_flag_deleted.json').toString(), secret: 'a-secret-to-forget', signature: '' });
+  const kept = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie, url: location.href }));
+  assert.deepEqual(kept, { local: 0, session: 0, cookie: '', url: `${server.url}www/` });
+  problems.length = 0;
+});
+
+test('signing mode builds a webhook that verify, Python and a real receiver accept', async () => {
+  await page.click('#tab-sign');
+  assert.equal(await page.locator('#panel-sign').isVisible(), true);
+  for (const type of ['AUDIT_LOG_CREATED', 'FLAG_UPDATED']) {
+    await page.selectOption('#sign-type', type);
+    await page.fill('#sign-secret', 's3cr3t ✓');
+    const body = await page.inputValue('#sign-body');
+    const signature = await page.inputValue('#sign-signature');
+    assert.equal(parse(body).event_type, type);
+    assert.equal(verify('s3cr3t ✓', body, signature), true);
+    const python = execFileSync('python3', ['-c', "import hmac,hashlib,sys; print(hmac.new('s3cr3t ✓'.encode(), sys.stdin.buffer.read(), hashlib.sha256).hexdigest())"], { input: body, encoding: 'utf8' }).trim();
+    assert.equal(signature, python);
+  }
+  // Edit the payload: it is re-serialised in Flagsmith's format, not sent as typed.
+  const edited = JSON.parse(await page.inputValue('#sign-payload'));
+  edited.data.new_state.feature_state_value = "it's 'quoted' — ✓";
+  await page.fill('#sign-payload', JSON.stringify(edited));
+  assert.equal(await page.inputValue('#sign-body'), toFlagsmithJson(edited));
+  // The curl command, run for real against a receiver on 127.0.0.1.
+  const received = [];
+  const receiver = createServer(createNodeMiddleware({ secret: 's3cr3t ✓', onEvent: (event) => received.push(event) }));
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    await page.fill('#sign-url', `http://127.0.0.1:${receiver.address().port}/webhook`);
+    const curl = await page.inputValue('#sign-curl');
+    // Asynchronously: the receiver runs in this process and must keep answering.
+    const { stdout: output } = await promisify(execFile)('bash', ['-c', `${curl} -s -w ' %{http_code}'`], { encoding: 'utf8' });
+    assert.match(output, / 200$/);
+    assert.equal(received.length, 1);
+    assert.equal(received[0].data.new_state.feature_state_value, "it's 'quoted' — ✓");
+  } finally {
+    receiver.close();
+  }
+  await page.screenshot({ path: join(screenshots, 'laptop-sign.png'), fullPage: true });
+  await page.focus('#tab-sign');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.locator('#panel-verify').isVisible(), true, 'arrow keys move between tabs');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-verify');
+});
+
+test('no serious or critical accessibility violations (axe-core), and phone-width screenshots', async () => {
+  const body = fixture('04_flag_updated_segment_override.json').toString();
+  const states = {
+    empty: { body: '', secret: '', signature: '' },
+    valid: { body, secret: SECRET, signature: sign(SECRET, body) },
+    invalid: { body, secret: 'wrong', signature: sign(SECRET, body) },
+  };
+  for (const [name, input] of Object.entries(states)) {
+    await enter(input);
+    await page.locator('#raw').evaluate((details) => {
+      details.open = true;
+    });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const serious = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+    assert.deepEqual(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), [], name);
+  }
+  await page.click('#tab-sign');
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id), [], 'sign');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.click('#tab-sign');
+  await page.screenshot({ path: join(screenshots, 'phone-sign.png'), fullPage: true });
+  await page.click('#tab-verify');
+  await enter(states.valid);
+  await page.screenshot({ path: join(screenshots, 'phone-valid.png'), fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at phone width (${overflow}px)`);
+  await enter(states.invalid);
+  await page.screenshot({ path: join(screenshots, 'phone-invalid.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assert.deepEqual(problems, []);
+});
