@@ -113,6 +113,9 @@ export declare function init(
 export declare function initSync(module?: BufferSource | WebAssembly.Module): void;
 export default init;
 
+/** The WebAssembly memory the package uses, in bytes (monitoring: grows to the largest body, then stays flat). */
+export declare function wasmMemoryBytes(): number;
+
 /** True for the four event types this version models (narrows to KnownEvent). */
 export declare function isKnownEvent(event: WebhookEvent): event is KnownEvent;
 /** True for an identity integration body (no envelope, no event_type). */

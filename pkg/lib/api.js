@@ -257,6 +257,15 @@ export function parse(body) {
   return materialise(input);
 }
 
+/**
+ * The size of the WebAssembly memory the package uses, in bytes: for monitoring. It grows to fit
+ * the largest body handled and then stays flat (wasm memory never shrinks).
+ */
+export function wasmMemoryBytes() {
+  ensureReady();
+  return glue.initSync().memory.buffer.byteLength;
+}
+
 const KNOWN_EVENT_TYPES = new Set(['FLAG_UPDATED', 'FLAG_DELETED', 'NEW_VERSION_PUBLISHED', 'AUDIT_LOG_CREATED']);
 
 /** True for the four event types this version models. */

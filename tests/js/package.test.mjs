@@ -1,4 +1,4 @@
-// The shipped .wasm within its budget (size is deterministic, so this may be a test).
+// The package as shipped: the .wasm within its budget, and nothing pulled in at install time.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,4 +15,12 @@ test(`the .wasm is at most ${BUDGET_GZIP} bytes gzip -9`, () => {
   const gzip = execFileSync('gzip', ['-9c'], { input: wasm, maxBuffer: 1 << 24 }).length;
   console.log(`flagsmith_webhooks_bg.wasm: ${wasm.length} bytes, ${gzip} gzip -9 (budget ${BUDGET_GZIP})`);
   assert.ok(gzip <= BUDGET_GZIP, `${gzip} bytes gzipped is over the budget of ${BUDGET_GZIP}`);
+});
+
+test('the npm package has no runtime dependencies', () => {
+  const pkg = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('flagsmith-webhooks/package.json'), 'utf8'));
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'bundleDependencies', 'bundledDependencies']) {
+    assert.deepEqual(Object.keys(pkg[field] ?? {}), [], field);
+  }
+  assert.equal(pkg.scripts?.install ?? pkg.scripts?.postinstall ?? pkg.scripts?.preinstall, undefined, 'no install scripts');
 });
