@@ -25,5 +25,7 @@ done
 # CommonJS consumers get the same declarations as a .d.cts (TypeScript reads the module kind
 # from the extension).
 cp pkg/index.d.ts "$out/index.d.cts"
+# The npm page shows the package README: the project README, copied (not kept twice in git).
+cp README.md pkg/README.md
 printf 'built %s: %s bytes, %s gzip -9\n' "$out/flagsmith_webhooks_bg.wasm" \
   "$(wc -c < "$out/flagsmith_webhooks_bg.wasm")" "$(gzip -9c "$out/flagsmith_webhooks_bg.wasm" | wc -c)"

@@ -1,0 +1,140 @@
+// The runtime matrix: the package as published (an `npm pack` tarball installed into a fresh
+// consumer project, never the source folder) runs the shared vectors in Node 20, Node 22, the
+// current Node (26), Deno and Bun, through import and (in Node) require; and its Fetch-API
+// receiver answers real requests under Deno.serve and Bun.serve. One table of results is printed.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { sign } from 'flagsmith-webhooks';
+
+import { fixture, portableVectors, vectors } from './vectors.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = (path) => join(root, 'node_modules', path);
+const RUNTIMES = [
+  { name: 'Node 20', command: process.execPath, args: [], cjs: true },
+  { name: 'Node 22', command: bin('node22/bin/node'), args: [], cjs: true },
+  { name: 'Node 26', command: bin('node26/bin/node'), args: [], cjs: true },
+  { name: 'Deno', command: bin('.bin/deno'), args: ['run', '--allow-read', '--allow-net=127.0.0.1', '--allow-env'] },
+  { name: 'Bun', command: bin('.bin/bun'), args: ['run'] },
+];
+const SECRET = vectors.fixture_secret;
+const rows = [];
+let consumer;
+
+before(() => {
+  consumer = mkdtempSync(join(tmpdir(), 'fw-consumer-'));
+  execFileSync('npm', ['pack', '--pack-destination', consumer, '--silent'], { cwd: join(root, 'pkg'), stdio: 'pipe' });
+  const tarball = readdirSync(consumer).find((name) => name.endsWith('.tgz'));
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { 'flagsmith-webhooks': `file:./${tarball}` } }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumer, stdio: 'pipe' });
+  copyFileSync(join(root, 'tests/js/conformance.mjs'), join(consumer, 'conformance.mjs'));
+  writeFileSync(join(consumer, 'vectors.json'), JSON.stringify(portableVectors()));
+  writeFileSync(
+    join(consumer, 'run.mjs'),
+    `import { readFileSync } from 'node:fs';
+import * as api from 'flagsmith-webhooks';
+import { runConformance } from './conformance.mjs';
+const portable = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'));
+const failures = runConformance(api, portable);
+console.log(JSON.stringify({ cases: portable.sign.length + portable.verify.length + portable.parse.length, failures }));
+`,
+  );
+  writeFileSync(
+    join(consumer, 'run.cjs'),
+    `const api = require('flagsmith-webhooks');
+console.log(JSON.stringify({ signature: api.sign('random_key', '{"key": "value"}'), verifier: String(new api.Verifier(['a', 'b'])) }));
+`,
+  );
+  writeFileSync(
+    join(consumer, 'serve.mjs'),
+    `import { createHandler } from 'flagsmith-webhooks';
+const handled = [];
+const handler = createHandler({ secret: ${JSON.stringify(SECRET)}, onEvent: (event) => { handled.push(event.event_type); } });
+const fetch = async (request) => (new URL(request.url).pathname === '/handled' ? Response.json(handled) : handler(request));
+if (typeof Deno !== 'undefined') {
+  Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: ({ port }) => console.log(JSON.stringify({ port })) }, fetch);
+} else {
+  const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch });
+  console.log(JSON.stringify({ port: server.port }));
+}
+`,
+  );
+});
+
+after(() => {
+  if (rows.length) {
+    const table = ['| runtime | version | shared vectors (from the npm pack tarball) | require() | Fetch receiver |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.name} | ${r.version} | ${r.vectors} | ${r.cjs ?? 'n/a'} | ${r.receiver ?? 'n/a'} |`)];
+    console.log(`\n${table.join('\n')}\n`);
+  }
+  if (consumer) rmSync(consumer, { recursive: true, force: true });
+});
+
+function run(runtime, script) {
+  return execFileSync(runtime.command, [...runtime.args, script], { cwd: consumer, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
+}
+
+async function receiverAnswers(runtime) {
+  const child = spawn(runtime.command, [...runtime.args, 'serve.mjs'], { cwd: consumer, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
+  try {
+    const port = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line) resolve(JSON.parse(line).port);
+      });
+      child.on('exit', (code) => reject(new Error(`${runtime.name} exited with ${code}`)));
+      setTimeout(() => reject(new Error(`${runtime.name} did not start`)), 20_000);
+    });
+    const url = `http://127.0.0.1:${port}/`;
+    const body = fixture('01_flag_updated_env_default.json');
+    const post = (b, headers) => fetch(url, { method: 'POST', body: b, headers: { 'content-type': 'application/json', ...headers } }).then((r) => r.status);
+    const statuses = [
+      await post(body, { 'X-Flagsmith-Signature': sign(SECRET, body) }),
+      await post(Buffer.from(body.toString().replace('true', 'false')), { 'X-Flagsmith-Signature': sign(SECRET, body) }),
+      await post(body, {}),
+      await fetch(url, { method: 'GET' }).then((r) => r.status),
+    ];
+    assert.deepEqual(statuses, [200, 401, 401, 405], runtime.name);
+    assert.deepEqual(await (await fetch(`${url}handled`)).json(), ['FLAG_UPDATED'], runtime.name);
+    return `200/401/401/405 ✓`;
+  } finally {
+    child.kill();
+  }
+}
+
+for (const runtime of RUNTIMES) {
+  test(`${runtime.name}: the published package passes the shared vectors`, async () => {
+    const version = execFileSync(runtime.command, ['--version'], { encoding: 'utf8' }).trim().split('\n')[0];
+    const result = JSON.parse(run(runtime, 'run.mjs').trim().split('\n').pop());
+    assert.deepEqual(result.failures, [], runtime.name);
+    const row = { name: runtime.name, version, vectors: `${result.cases} cases ✓` };
+    if (runtime.cjs) {
+      const cjs = JSON.parse(run(runtime, 'run.cjs').trim());
+      assert.equal(cjs.signature, 'e8af67a174c950742e45136491466739cf74a634c608fda0fd487732c2a8204f');
+      assert.equal(cjs.verifier, 'Verifier { secrets: 2 }');
+      row.cjs = '✓';
+    }
+    if (runtime.name === 'Deno' || runtime.name === 'Bun') row.receiver = await receiverAnswers(runtime);
+    rows.push(row);
+  });
+}
+
+test('the tarball holds only what users need', () => {
+  const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: join(root, 'pkg'), encoding: 'utf8' }))[0];
+  const files = listing.files.map((f) => f.path).sort();
+  const unexpected = files.filter((f) => !/^(README\.md|package\.json|index\.d\.ts|workerd\.js|browser\.js|bin\/[\w-]+\.js|lib\/[\w-]+\.js|dist\/(flagsmith_webhooks\.js|flagsmith_webhooks_bg\.wasm|node\.mjs|node\.cjs|index\.d\.cts))$/.test(f));
+  assert.deepEqual(unexpected, []);
+  for (const needed of ['dist/flagsmith_webhooks_bg.wasm', 'dist/node.mjs', 'dist/node.cjs', 'index.d.ts', 'workerd.js', 'browser.js', 'README.md']) {
+    assert.ok(files.includes(needed), needed);
+  }
+  console.log(`tarball: ${listing.filename}, ${listing.size} bytes packed, ${listing.unpackedSize} unpacked, ${files.length} files`);
+});
+
+mkdirSync(join(root, 'tests/out'), { recursive: true });
