@@ -27,5 +27,6 @@ done
 cp pkg/index.d.ts "$out/index.d.cts"
 # The npm page shows the package README: the project README, copied (not kept twice in git).
 cp README.md pkg/README.md
+cp LICENSE pkg/LICENSE
 printf 'built %s: %s bytes, %s gzip -9\n' "$out/flagsmith_webhooks_bg.wasm" \
   "$(wc -c < "$out/flagsmith_webhooks_bg.wasm")" "$(gzip -9c "$out/flagsmith_webhooks_bg.wasm" | wc -c)"

@@ -17,6 +17,12 @@ if [ "$have" != "$wanted" ]; then
   cargo install wasm-bindgen-cli --version "$wanted" --quiet
 fi
 
+# cargo-deny, for the licence, ban and source check in the test command (a few minutes to build).
+if [ "$(cargo deny --version 2>/dev/null | awk '{ print $2 }')" != "0.20.2" ]; then
+  echo "installing cargo-deny 0.20.2 (a few minutes)"
+  cargo install cargo-deny --version 0.20.2 --locked --quiet
+fi
+
 # Debian's Chromium for the inspector's browser tests (playwright-core drives it; its own
 # browser download cannot reach its host from these machines).
 if [ ! -x /usr/bin/chromium ]; then

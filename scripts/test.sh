@@ -14,6 +14,9 @@ cargo fmt --check
 cargo clippy --locked --all-targets --quiet -- -D warnings
 cargo clippy --locked --lib --target wasm32-unknown-unknown --quiet -- -D warnings
 
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --quiet
+cargo deny --log-level error check licenses bans sources
+
 echo "== Rust tests"
 cargo test --locked --quiet
 
