@@ -1,0 +1,115 @@
+// A small browser app that imports the package (installed from an npm pack tarball), built with
+// esbuild, Vite and webpack, each output run in Chromium and verifying a fixture. (wrangler's
+// bundler is covered by tests/js/worker.test.mjs, whose Workers it builds.) The configuration
+// each bundler needs for the .wasm is exactly what the README says.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+import { sign } from 'flagsmith-webhooks';
+
+import { startServer } from '../../scripts/serve.mjs';
+import { fixture, vectors } from './vectors.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tool = (name) => join(root, 'node_modules/.bin', name);
+let app;
+let context;
+let userData;
+
+const BODY = fixture('04_flag_updated_segment_override.json').toString();
+const SIGNATURE = sign(vectors.fixture_secret, BODY);
+const program = (initCall, wasmImport = '') => `import init, { verify, parse, describe } from 'flagsmith-webhooks';
+${wasmImport}
+${initCall}.then(() => {
+  const body = ${JSON.stringify(BODY)};
+  document.body.dataset.result = JSON.stringify({
+    valid: verify(${JSON.stringify(vectors.fixture_secret)}, body, ${JSON.stringify(SIGNATURE)}),
+    type: parse(body).event_type,
+    summary: describe(parse(body)),
+  });
+});
+`;
+const page = (script, type = 'module') => `<!doctype html><html><head><meta charset="utf-8"><title>app</title></head><body><script type="${type}" src="${script}"></script></body></html>`;
+
+before(() => {
+  app = mkdtempSync(join(tmpdir(), 'fw-bundlers-'));
+  execFileSync('npm', ['pack', '--pack-destination', app, '--silent'], { cwd: join(root, 'pkg'), stdio: 'pipe' });
+  const tarball = readdirSync(app).find((name) => name.endsWith('.tgz'));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'bundled-app', private: true, type: 'module', dependencies: { 'flagsmith-webhooks': `file:./${tarball}` } }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, stdio: 'pipe' });
+});
+
+after(async () => {
+  await context?.close();
+  if (userData) rmSync(userData, { recursive: true, force: true });
+  if (app) rmSync(app, { recursive: true, force: true });
+});
+
+async function runInChromium(dist) {
+  if (!context) {
+    userData = mkdtempSync(join(tmpdir(), 'fw-chromium-'));
+    context = await chromium.launchPersistentContext(userData, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }
+  const server = await startServer({ root: dist });
+  const tab = await context.newPage();
+  const errors = [];
+  tab.on('pageerror', (error) => errors.push(error.message));
+  try {
+    await tab.goto(server.url);
+    await tab.waitForSelector('body[data-result]', { timeout: 15_000 }).catch(() => {});
+    assert.deepEqual(errors, []);
+    const result = JSON.parse((await tab.getAttribute('body', 'data-result')) ?? 'null');
+    assert.deepEqual(result, { valid: true, type: 'FLAG_UPDATED', summary: 'api_rate_limit in Production (segment beta_testers): value 48 → 49 (by ops@example.com)' });
+  } finally {
+    await tab.close();
+    await server.close();
+  }
+}
+
+test('esbuild: the .wasm through the package\'s ./wasm export and the file loader', async () => {
+  const source = join(app, 'esbuild');
+  mkdirSync(source);
+  writeFileSync(join(source, 'app.js'), program('init(new URL(wasmUrl, import.meta.url))', "import wasmUrl from 'flagsmith-webhooks/wasm';"));
+  const dist = join(source, 'dist');
+  execFileSync(tool('esbuild'), [join(source, 'app.js'), '--bundle', '--format=esm', '--platform=browser', '--loader:.wasm=file', `--outdir=${dist}`, '--log-level=error'], { cwd: app, stdio: 'pipe' });
+  writeFileSync(join(dist, 'index.html'), page('./app.js'));
+  await runInChromium(dist);
+});
+
+test('Vite: no configuration', async () => {
+  const source = join(app, 'vite');
+  mkdirSync(source);
+  writeFileSync(join(source, 'main.js'), program('init()'));
+  writeFileSync(join(source, 'index.html'), page('/main.js'));
+  execFileSync(tool('vite'), ['build', source, '--outDir', join(source, 'dist'), '--logLevel', 'error'], { cwd: app, stdio: 'pipe' });
+  await runInChromium(join(source, 'dist'));
+});
+
+test('webpack: no configuration beyond entry and output', async () => {
+  const source = join(app, 'webpack');
+  mkdirSync(source);
+  writeFileSync(join(source, 'app.js'), program('init()'));
+  const dist = join(source, 'dist');
+  execFileSync(tool('webpack'), ['--mode', 'production', '--entry', join(source, 'app.js'), '--output-path', dist, '--output-filename', 'app.js'], { cwd: app, stdio: 'pipe' });
+  writeFileSync(join(dist, 'index.html'), page('./app.js', 'text/javascript'));
+  await runInChromium(dist);
+});
+
+test('the package also works unbundled, straight from node_modules', async () => {
+  const dist = join(app, 'plain');
+  mkdirSync(dist);
+  cpSync(join(app, 'node_modules/flagsmith-webhooks'), join(dist, 'flagsmith-webhooks'), { recursive: true });
+  writeFileSync(join(dist, 'app.js'), program('init()').replace("from 'flagsmith-webhooks'", "from './flagsmith-webhooks/browser.js'"));
+  writeFileSync(join(dist, 'index.html'), page('./app.js'));
+  await runInChromium(dist);
+});
