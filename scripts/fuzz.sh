@@ -13,8 +13,16 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus"
   cp tests/fixtures/*.json tests/fixtures/real/[0-9]*.json "$corpus/" 2>/dev/null || true
 done
+failed=()
 for target in "${targets[@]}"; do
   echo "== fuzzing $target for ${seconds}s"
-  (cd fuzz && cargo +nightly fuzz run "$target" "corpus/$target" -- \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -print_final_stats=1 2>&1 | tail -25)
+  # Every target runs even when one finds a crash; the script fails at the end.
+  if ! (cd fuzz && cargo +nightly fuzz run "$target" "corpus/$target" -- \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -print_final_stats=1 2>&1 | tail -25); then
+    failed+=("$target")
+  fi
 done
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "crashes in: ${failed[*]} (inputs in fuzz/artifacts/)"
+  exit 1
+fi

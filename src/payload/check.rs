@@ -289,8 +289,50 @@ impl<'de> Visitor<'de> for NumberText {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<bool, E> {
+        // Real numbers arrive here with valid text, but so does a JSON object whose key is the
+        // magic token (found by fuzzing): serde_json then parses its string, which may be no
+        // number at all. Only strict JSON number text gets a yes; anything else goes to the full
+        // parse, which rejects it as serde_json does.
+        if !is_json_number(text) {
+            return Err(no());
+        }
         Ok(text.parse::<i64>().is_ok())
     }
+}
+
+/// JSON's number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+fn is_json_number(text: &str) -> bool {
+    fn digits(bytes: &[u8]) -> usize {
+        bytes.iter().take_while(|b| b.is_ascii_digit()).count()
+    }
+    let mut rest = text.as_bytes();
+    if let [b'-', tail @ ..] = rest {
+        rest = tail;
+    }
+    match rest {
+        [b'0', tail @ ..] => rest = tail,
+        [b'1'..=b'9', ..] => rest = rest.get(digits(rest)..).unwrap_or_default(),
+        _ => return false,
+    }
+    if let [b'.', tail @ ..] = rest {
+        let count = digits(tail);
+        if count == 0 {
+            return false;
+        }
+        rest = tail.get(count..).unwrap_or_default();
+    }
+    if let [b'e' | b'E', tail @ ..] = rest {
+        let tail = match tail {
+            [b'+' | b'-', signed @ ..] => signed,
+            other => other,
+        };
+        let count = digits(tail);
+        if count == 0 {
+            return false;
+        }
+        rest = tail.get(count..).unwrap_or_default();
+    }
+    rest.is_empty()
 }
 
 /// What the first pass learns from the top level.
@@ -636,6 +678,71 @@ mod tests {
             let text = String::from_utf8_lossy(body);
             assert_eq!(fits_model(body), parse(body).is_ok(), "{text}");
             assert_eq!(validate(body), parse(body).map(drop), "{text}");
+        }
+    }
+
+    /// Found by fuzzing: an object whose only key is serde_json's magic number token is read as
+    /// a number, whatever its text; `validate` must answer as `parse` does.
+    #[test]
+    fn the_magic_number_key_is_judged_like_parse() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut cases =
+            vec![
+                std::fs::read(root.join("tests/regressions/fuzz-parse-magic-number-key.json"))
+                    .unwrap(),
+            ];
+        for text in [
+            "+eat9", "5", "-0.5e+3", "01", "1.", "1e", "", " 5", "1e999", "-",
+        ] {
+            for at in [
+                "\"data\": {\"x\": N}",
+                "\"data\": {\"changed_by\": \"\", \"new_state\": null, \"timestamp\": N}",
+            ] {
+                let value = format!("{{\"$serde_json::private::Number\": \"{text}\"}}");
+                cases.push(
+                    format!(
+                        "{{{}, \"event_type\": \"FLAG_UPDATED\"}}",
+                        at.replace('N', &value)
+                    )
+                    .into_bytes(),
+                );
+                cases.push(
+                    format!("{{{}, \"event_type\": \"OTHER\"}}", at.replace('N', &value))
+                        .into_bytes(),
+                );
+            }
+        }
+        for case in cases {
+            assert_eq!(
+                validate(&case),
+                parse(&case).map(drop),
+                "{}",
+                String::from_utf8_lossy(&case)
+            );
+        }
+    }
+
+    #[test]
+    fn json_number_grammar() {
+        for good in [
+            "0",
+            "-0",
+            "5",
+            "-12",
+            "1.5",
+            "0.25",
+            "1e5",
+            "1E+5",
+            "-2.5e-07",
+            "123456789012345678901234567890",
+        ] {
+            assert!(super::is_json_number(good), "{good}");
+        }
+        for bad in [
+            "", "-", "+5", "01", "1.", ".5", "1e", "1e+", "0x10", " 5", "5 ", "NaN", "Infinity",
+            "1.5.5",
+        ] {
+            assert!(!super::is_json_number(bad), "{bad}");
         }
     }
 

@@ -4,15 +4,18 @@
 // receiver answers real requests under Deno.serve and Bun.serve. One table of results is printed.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { chromium } from 'playwright-core';
 import { sign } from 'flagsmith-webhooks';
 
+import { startServer } from '../../scripts/serve.mjs';
 import { fixture, portableVectors, vectors } from './vectors.mjs';
+import { startWorker, stopWorkers } from './workers.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = (path) => join(root, 'node_modules', path);
@@ -67,7 +70,8 @@ if (typeof Deno !== 'undefined') {
   );
 });
 
-after(() => {
+after(async () => {
+  await stopWorkers();
   if (rows.length) {
     const table = ['| runtime | version | shared vectors (from the npm pack tarball) | require() | Fetch receiver |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.name} | ${r.version} | ${r.vectors} | ${r.cjs ?? 'n/a'} | ${r.receiver ?? 'n/a'} |`)];
     console.log(`\n${table.join('\n')}\n`);
@@ -137,4 +141,57 @@ test('the tarball holds only what users need', () => {
   console.log(`tarball: ${listing.filename}, ${listing.size} bytes packed, ${listing.unpackedSize} unpacked, ${files.length} files`);
 });
 
-mkdirSync(join(root, 'tests/out'), { recursive: true });
+test('workerd: the published package passes the shared vectors', async () => {
+  writeFileSync(
+    join(consumer, 'index.js'),
+    `import * as api from 'flagsmith-webhooks';
+import { runConformance } from './conformance.mjs';
+export default { async fetch(request) { return Response.json({ failures: runConformance(api, await request.json()) }); } };
+`,
+  );
+  writeFileSync(join(consumer, 'wrangler.toml'), 'name = "consumer"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\nsend_metrics = false\n');
+  const url = await startWorker(join(consumer, 'wrangler.toml'), {});
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify(portableVectors()) });
+  assert.deepEqual((await response.json()).failures, []);
+  rows.push({ name: 'workerd', version: 'miniflare 4.20260426.0', vectors: `${portableVectors().verify.length + portableVectors().sign.length + portableVectors().parse.length} cases ✓`, receiver: 'see worker.test.mjs' });
+});
+
+test('Chromium: the published package passes the shared vectors', async () => {
+  const site = join(consumer, 'site');
+  mkdirSync(site);
+  cpSync(join(consumer, 'node_modules/flagsmith-webhooks'), join(site, 'flagsmith-webhooks'), { recursive: true });
+  copyFileSync(join(consumer, 'conformance.mjs'), join(site, 'conformance.mjs'));
+  copyFileSync(join(consumer, 'vectors.json'), join(site, 'vectors.json'));
+  writeFileSync(join(site, 'index.html'), '<!doctype html><title>vectors</title><script type="module" src="./run.js"></script>');
+  writeFileSync(
+    join(site, 'run.js'),
+    `import init, * as api from './flagsmith-webhooks/browser.js';
+import { runConformance } from './conformance.mjs';
+await init();
+const portable = await (await fetch('./vectors.json')).json();
+document.body.dataset.failures = JSON.stringify(runConformance(api, portable));
+`,
+  );
+  const server = await startServer({ root: site });
+  const userData = mkdtempSync(join(tmpdir(), 'fw-chromium-'));
+  const context = await chromium.launchPersistentContext(userData, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const tab = context.pages()[0] ?? (await context.newPage());
+    const errors = [];
+    tab.on('pageerror', (error) => errors.push(error.message));
+    tab.on('response', (response) => response.status() >= 400 && !response.url().endsWith('/favicon.ico') && errors.push(`${response.status()} ${response.url()}`));
+    await tab.goto(server.url);
+    await tab.waitForSelector('body[data-failures]', { timeout: 20_000 }).catch(() => {});
+    assert.deepEqual(errors, []);
+    assert.deepEqual(JSON.parse(await tab.getAttribute('body', 'data-failures')), []);
+    rows.push({ name: 'Chromium', version: context.browser()?.version() ?? (await tab.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0])), vectors: `${portableVectors().verify.length + portableVectors().sign.length + portableVectors().parse.length} cases ✓` });
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(userData, { recursive: true, force: true });
+  }
+});

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { Miniflare } from 'miniflare';
@@ -16,7 +16,7 @@ const cleanups = [];
 /** Bundles a Worker with wrangler and starts it under workerd; resolves to its URL. */
 export async function startWorker(config, bindings, { compatibilityFlags = [] } = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'fw-worker-'));
-  execFileSync(join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', outdir, '--config', join(root, config)], {
+  execFileSync(join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', outdir, '--config', isAbsolute(config) ? config : join(root, config)], {
     cwd: root,
     stdio: 'pipe',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
@@ -36,7 +36,10 @@ export async function startWorker(config, bindings, { compatibilityFlags = [] } 
     port: 0,
     cf: false,
   });
-  const url = await mf.ready;
+  const url = await mf.ready.catch(async (error) => {
+    await mf.dispose();
+    throw error;
+  });
   assert.equal(url.hostname, '127.0.0.1');
   cleanups.push(async () => {
     await mf.dispose();
