@@ -4,7 +4,7 @@
 // each bundler needs for the .wasm is exactly what the README says.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { sign } from 'flagsmith-webhooks';
 
 import { startServer } from '../../scripts/serve.mjs';
+import { installPacked } from './pack.mjs';
 import { fixture, vectors } from './vectors.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,10 +40,7 @@ const page = (script, type = 'module') => `<!doctype html><html><head><meta char
 
 before(() => {
   app = mkdtempSync(join(tmpdir(), 'fw-bundlers-'));
-  execFileSync('npm', ['pack', '--pack-destination', app, '--silent'], { cwd: join(root, 'pkg'), stdio: 'pipe' });
-  const tarball = readdirSync(app).find((name) => name.endsWith('.tgz'));
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'bundled-app', private: true, type: 'module', dependencies: { 'flagsmith-webhooks': `file:./${tarball}` } }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, stdio: 'pipe' });
+  installPacked(app, { type: 'module' });
 });
 
 after(async () => {
@@ -66,7 +64,7 @@ async function runInChromium(dist) {
   tab.on('pageerror', (error) => errors.push(error.message));
   try {
     await tab.goto(server.url);
-    await tab.waitForSelector('body[data-result]', { timeout: 15_000 }).catch(() => {});
+    await tab.waitForSelector('body[data-result]', { state: 'attached', timeout: 15_000 }).catch(() => {});
     assert.deepEqual(errors, []);
     const result = JSON.parse((await tab.getAttribute('body', 'data-result')) ?? 'null');
     assert.deepEqual(result, { valid: true, type: 'FLAG_UPDATED', summary: 'api_rate_limit in Production (segment beta_testers): value 48 → 49 (by ops@example.com)' });

@@ -4,7 +4,7 @@
 // receiver answers real requests under Deno.serve and Bun.serve. One table of results is printed.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { sign } from 'flagsmith-webhooks';
 
 import { startServer } from '../../scripts/serve.mjs';
+import { installPacked, packListing } from './pack.mjs';
 import { fixture, portableVectors, vectors } from './vectors.mjs';
 import { startWorker, stopWorkers } from './workers.mjs';
 
@@ -32,10 +33,7 @@ let consumer;
 
 before(() => {
   consumer = mkdtempSync(join(tmpdir(), 'fw-consumer-'));
-  execFileSync('npm', ['pack', '--pack-destination', consumer, '--silent'], { cwd: join(root, 'pkg'), stdio: 'pipe' });
-  const tarball = readdirSync(consumer).find((name) => name.endsWith('.tgz'));
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { 'flagsmith-webhooks': `file:./${tarball}` } }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumer, stdio: 'pipe' });
+  installPacked(consumer, { type: 'module' });
   copyFileSync(join(root, 'tests/js/conformance.mjs'), join(consumer, 'conformance.mjs'));
   writeFileSync(join(consumer, 'vectors.json'), JSON.stringify(portableVectors()));
   writeFileSync(
@@ -131,9 +129,9 @@ for (const runtime of RUNTIMES) {
 }
 
 test('the tarball holds only what users need', () => {
-  const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: join(root, 'pkg'), encoding: 'utf8' }))[0];
+  const listing = packListing(consumer);
   const files = listing.files.map((f) => f.path).sort();
-  const unexpected = files.filter((f) => !/^(README\.md|LICENSE|package\.json|index\.d\.ts|workerd\.js|browser\.js|bin\/[\w-]+\.js|lib\/[\w-]+\.js|dist\/(flagsmith_webhooks\.js|flagsmith_webhooks_bg\.wasm|node\.mjs|node\.cjs|index\.d\.cts))$/.test(f));
+  const unexpected = files.filter((f) => !/^(README\.md|LICENSE|package\.json|index\.d\.ts|wasm\.d\.c?ts|workerd\.js|browser\.js|bin\/[\w-]+\.js|lib\/[\w-]+\.js|dist\/(flagsmith_webhooks\.js|flagsmith_webhooks_bg\.wasm|node\.mjs|node\.cjs|index\.d\.cts))$/.test(f));
   assert.deepEqual(unexpected, []);
   for (const needed of ['dist/flagsmith_webhooks_bg.wasm', 'dist/node.mjs', 'dist/node.cjs', 'index.d.ts', 'workerd.js', 'browser.js', 'README.md']) {
     assert.ok(files.includes(needed), needed);
@@ -185,7 +183,7 @@ document.body.dataset.failures = JSON.stringify(runConformance(api, portable));
     tab.on('pageerror', (error) => errors.push(error.message));
     tab.on('response', (response) => response.status() >= 400 && !response.url().endsWith('/favicon.ico') && errors.push(`${response.status()} ${response.url()}`));
     await tab.goto(server.url);
-    await tab.waitForSelector('body[data-failures]', { timeout: 20_000 }).catch(() => {});
+    await tab.waitForSelector('body[data-failures]', { state: 'attached', timeout: 20_000 }).catch(() => {});
     assert.deepEqual(errors, []);
     assert.deepEqual(JSON.parse(await tab.getAttribute('body', 'data-failures')), []);
     rows.push({ name: 'Chromium', version: context.browser()?.version() ?? (await tab.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0])), vectors: `${portableVectors().verify.length + portableVectors().sign.length + portableVectors().parse.length} cases ✓` });

@@ -1,11 +1,12 @@
 // The package as shipped: the .wasm within its budget, and nothing pulled in at install time.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
+import { installPacked, packInto } from './pack.mjs';
 
 const BUDGET_GZIP = 64 * 1024;
 
@@ -31,8 +32,7 @@ const root = new URL('../../', import.meta.url).pathname;
 /** An npm pack tarball of the package, in a fresh folder. */
 function pack() {
   const dir = mkdtempSync(join(tmpdir(), 'fw-pack-'));
-  execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: join(root, 'pkg'), stdio: 'pipe' });
-  return { dir, tarball: join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))) };
+  return { dir, tarball: packInto(dir) };
 }
 
 test('Cargo.toml and pkg/package.json carry the same version, and CHANGELOG.md has an Unreleased section', () => {
@@ -56,10 +56,9 @@ test('publint and @arethetypeswrong/cli find no problems in the packed tarball',
 });
 
 test('TypeScript consumers type-check under node16, nodenext and bundler resolution, ESM and CJS', () => {
-  const { dir, tarball } = pack();
+  const dir = mkdtempSync(join(tmpdir(), 'fw-ts-'));
   try {
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'ts-consumer', private: true, dependencies: { 'flagsmith-webhooks': `file:${tarball}` } }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'pipe' });
+    installPacked(dir);
     const source = `import { Verifier, parse, createHandler, type WebhookEvent } from 'flagsmith-webhooks';
 const event: WebhookEvent = parse('{}');
 if (event.event_type === 'FLAG_UPDATED') { const name: string = event.data.new_state.feature.name; }
