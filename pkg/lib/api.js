@@ -204,19 +204,19 @@ export class Verifier {
   }
 }
 
-// The one-shot functions reuse the Verifier of the last string secret(s) they saw, so that
-// `verify(process.env.SECRET, …)` per request keys the HMAC once, not on every call.
-let cachedKey;
+// The one-shot functions reuse the Verifier of the last single string secret they saw, so that
+// `verify(process.env.SECRET, …)` per request keys the HMAC once and costs one comparison.
+// Only a single secret is cached: a key built from a list could be forged by one secret that
+// contains the separator, and code that rotates secrets should hold a Verifier anyway.
+let cachedSecret;
 let cachedVerifier;
 
 function verifierFor(secrets) {
-  const list = Array.isArray(secrets) ? secrets : [secrets];
-  const cacheable = list.length > 0 && list.every((s) => typeof s === 'string');
-  const key = cacheable ? list.join('\u0000') + '\u0000' + list.length : undefined;
-  if (cacheable && key === cachedKey) return cachedVerifier;
+  const single = typeof secrets === 'string' ? secrets : Array.isArray(secrets) && secrets.length === 1 && typeof secrets[0] === 'string' ? secrets[0] : undefined;
+  if (single !== undefined && single === cachedSecret) return cachedVerifier;
   const verifier = new Verifier(secrets);
-  if (cacheable) {
-    cachedKey = key;
+  if (single !== undefined) {
+    cachedSecret = single;
     cachedVerifier = verifier;
   }
   return verifier;

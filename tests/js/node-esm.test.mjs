@@ -143,3 +143,18 @@ test('the ESM entry exports exactly what require() does', async () => {
   const names = (module) => Object.keys(module).filter((name) => name !== 'default' && name !== '__esModule').sort();
   assert.deepEqual(names(api), names(require('flagsmith-webhooks')));
 });
+
+test('the one-shot cache cannot confuse a list of secrets with one secret', () => {
+  const signedByX = sign('x', BODY);
+  assert.equal(verify(['x', 'y'], BODY, signedByX), true);
+  // One secret that spells the list with separators must not reuse the list's verifier.
+  assert.equal(verify('x\u0000y\u00002', BODY, signedByX), false);
+  assert.equal(verify('x\u0000y', BODY, signedByX), false);
+  assert.equal(verify('x', BODY, signedByX), true);
+  assert.equal(verify(['x'], BODY, signedByX), true);
+  assert.equal(verify('y', BODY, signedByX), false);
+  // Two lists that would join to the same string are not confused either.
+  const signedByA = sign('a', BODY);
+  assert.equal(verify(['a', 'b\u0000c'], BODY, signedByA), true);
+  assert.equal(verify(['a\u0000b', 'c'], BODY, signedByA), false);
+});
