@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Prints the shipped sizes: the .wasm (raw and gzip -9) and the npm tarball. Builds first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh > /dev/null
+wasm=pkg/dist/flagsmith_webhooks_bg.wasm
+printf '.wasm: %s bytes, %s gzip -9\n' "$(wc -c < "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+(cd pkg && npm pack --pack-destination "$dir" --silent > /dev/null)
+tarball=$(ls "$dir"/*.tgz)
+printf 'npm tarball: %s, %s bytes, %s files\n' "$(basename "$tarball")" "$(wc -c < "$tarball")" "$(tar -tzf "$tarball" | wc -l)"
