@@ -24,6 +24,8 @@ echo "== TypeScript declarations (tsc --noEmit on a usage file)"
 node_modules/.bin/tsc -p tests/types
 
 echo "== the built package: Node (ESM and CommonJS), workerd, the demo"
-# One file at a time: run side by side, the tarball and bundler tests stalled each other for
-# minutes (idle, not busy), and the suite takes about as long serially.
-node --test --test-concurrency=1 tests/js/*.test.mjs tests/js/*.test.cjs
+# The bundler tests run on their own: alone they take seconds, but inside a multi-file
+# `node --test` run their synchronous npm/bundler child processes sat idle for minutes (cause not
+# yet found; see the closing notes). The rest runs one file at a time.
+node --test tests/js/bundlers.test.mjs
+node --test --test-concurrency=1 $(ls tests/js/*.test.mjs | grep -v '/bundlers\.test\.mjs$') tests/js/*.test.cjs
