@@ -195,23 +195,24 @@ fn tag(key: &HmacSha256, body: &[u8]) -> CtOutput<HmacSha256> {
 }
 
 /// The index of the first key under which one of the signature's candidates matches. Each key
-/// hashes the body once; candidates are compared with `CtOutput`'s constant-time equality.
+/// hashes the body at most once, and only when a well-formed candidate is there to compare (a
+/// garbage header costs no hashing); candidates are compared with `CtOutput`'s constant-time
+/// equality.
 fn matching_key<'k>(
     keys: impl Iterator<Item = &'k HmacSha256>,
     body: &[u8],
     signature: &str,
 ) -> Option<usize> {
-    if !candidate_pieces(signature).any(|piece| decode_candidate(piece).is_some()) {
-        return None;
-    }
     for (index, key) in keys.enumerate() {
-        let expected = tag(key, body);
-        let matched = candidate_pieces(signature)
-            .filter_map(decode_candidate)
-            .any(|candidate| expected == CtOutput::new(candidate.into()));
-        if matched {
-            return Some(index);
+        let mut expected = None;
+        for candidate in candidate_pieces(signature).filter_map(decode_candidate) {
+            let expected = expected.get_or_insert_with(|| tag(key, body));
+            if *expected == CtOutput::new(candidate.into()) {
+                return Some(index);
+            }
         }
+        // No well-formed candidate at all: no other key can match either.
+        expected.as_ref()?;
     }
     None
 }
