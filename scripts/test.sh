@@ -24,8 +24,8 @@ echo "== TypeScript declarations (tsc --noEmit on a usage file)"
 node_modules/.bin/tsc -p tests/types
 
 echo "== the built package: Node (ESM and CommonJS), workerd, the demo"
-# The bundler tests run on their own: alone they take seconds, but inside a multi-file
-# `node --test` run their synchronous npm/bundler child processes sat idle for minutes (cause not
-# yet found; see the closing notes). The rest runs one file at a time.
+# The bundler tests run on their own invocation, the rest one file at a time. Their synchronous
+# npm and bundler child processes sometimes sit idle for about 100 s, or a multiple of it (cause not
+# yet found; the tests still pass), so a run takes between about 1 and 6 minutes.
 node --test tests/js/bundlers.test.mjs
 node --test --test-concurrency=1 $(ls tests/js/*.test.mjs | grep -v '/bundlers\.test\.mjs$') tests/js/*.test.cjs

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
 import { sign } from 'flagsmith-webhooks';
 
 import { startServer } from '../../scripts/serve.mjs';
+import { launchChromium } from './chromium.mjs';
 import { installPacked } from './pack.mjs';
 import { fixture, vectors } from './vectors.mjs';
 
@@ -21,7 +21,6 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const tool = (name) => join(root, 'node_modules/.bin', name);
 let app;
 let context;
-let userData;
 
 const BODY = fixture('04_flag_updated_segment_override.json').toString();
 const SIGNATURE = sign(vectors.fixture_secret, BODY);
@@ -45,19 +44,11 @@ before(() => {
 
 after(async () => {
   await context?.close();
-  if (userData) rmSync(userData, { recursive: true, force: true });
   if (app) rmSync(app, { recursive: true, force: true });
 });
 
 async function runInChromium(dist) {
-  if (!context) {
-    userData = mkdtempSync(join(tmpdir(), 'fw-chromium-'));
-    context = await chromium.launchPersistentContext(userData, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  }
+  context ??= await launchChromium();
   const server = await startServer({ root: dist });
   const tab = await context.newPage();
   const errors = [];

@@ -5,18 +5,17 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import AxeBuilder from '@axe-core/playwright';
-import { chromium } from 'playwright-core';
 import { createNodeMiddleware, describe, parse, sign, toFlagsmithJson, verify } from 'flagsmith-webhooks';
 
 import { startServer } from '../../scripts/serve.mjs';
+import { launchChromium } from './chromium.mjs';
 import { fixture, vectors } from './vectors.mjs';
 
 const SECRET = vectors.fixture_secret;
@@ -24,19 +23,12 @@ const screenshots = fileURLToPath(new URL('../out/screenshots/', import.meta.url
 let server;
 let context;
 let page;
-let userData;
 const problems = [];
 
 before(async () => {
   mkdirSync(screenshots, { recursive: true });
   server = await startServer();
-  userData = mkdtempSync(join(tmpdir(), 'fw-chromium-'));
-  context = await chromium.launchPersistentContext(userData, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-  });
+  context = await launchChromium({ viewport: { width: 1280, height: 900 } });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -52,7 +44,6 @@ before(async () => {
 after(async () => {
   await context?.close();
   await server?.close();
-  if (userData) rmSync(userData, { recursive: true, force: true });
 });
 
 async function openInspector() {

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
 import { sign } from 'flagsmith-webhooks';
 
 import { startServer } from '../../scripts/serve.mjs';
+import { launchChromium } from './chromium.mjs';
 import { installPacked, packListing } from './pack.mjs';
 import { fixture, portableVectors, vectors } from './vectors.mjs';
 import { startWorker, stopWorkers } from './workers.mjs';
@@ -171,12 +171,7 @@ document.body.dataset.failures = JSON.stringify(runConformance(api, portable));
 `,
   );
   const server = await startServer({ root: site });
-  const userData = mkdtempSync(join(tmpdir(), 'fw-chromium-'));
-  const context = await chromium.launchPersistentContext(userData, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const context = await launchChromium();
   try {
     const tab = context.pages()[0] ?? (await context.newPage());
     const errors = [];
@@ -190,6 +185,5 @@ document.body.dataset.failures = JSON.stringify(runConformance(api, portable));
   } finally {
     await context.close();
     await server.close();
-    rmSync(userData, { recursive: true, force: true });
   }
 });
