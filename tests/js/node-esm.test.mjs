@@ -1,7 +1,9 @@
 // The built package, imported by its name through its exports map (ESM, Node).
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import * as api from 'flagsmith-webhooks';
 import { FlagsmithWebhookError, SIGNATURE_HEADER, Verifier, parse, sign, verify, verifyAndParse } from 'flagsmith-webhooks';
@@ -157,4 +159,32 @@ test('the one-shot cache cannot confuse a list of secrets with one secret', () =
   const signedByA = sign('a', BODY);
   assert.equal(verify(['a', 'b\u0000c'], BODY, signedByA), true);
   assert.equal(verify(['a\u0000b', 'c'], BODY, signedByA), false);
+});
+
+// The Node entry reads its .wasm beside itself. `node -e` and the REPL define a global
+// __dirname ('.'), which once made the ES module build look in the working directory.
+test('import and require find the .wasm beside themselves, also under node -e', () => {
+  const script = `const m = await import('flagsmith-webhooks'); const c = require('flagsmith-webhooks');
+    process.stdout.write(String(m.verify('k', '{}', c.sign('k', '{}'))));`;
+  const out = execFileSync(process.execPath, ['-e', `(async () => { ${script} })()`], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    encoding: 'utf8',
+  });
+  assert.equal(out, 'true');
+});
+
+// The ES module build gets node:fs from process.getBuiltinModule (a static import of node:fs
+// costs a quarter of the cold start); without it, import says what to do and require still works.
+test('on a Node without process.getBuiltinModule, import explains and require works', () => {
+  const withoutIt = ['--import', 'data:text/javascript,delete process.getBuiltinModule'];
+  const run = (code) =>
+    spawnSync(process.execPath, [...withoutIt, '--input-type=module', '-e', code], { encoding: 'utf8' });
+  const imported = run(`await import('flagsmith-webhooks')`);
+  assert.notEqual(imported.status, 0);
+  assert.match(imported.stderr, /Upgrade to Node\.js 20\.16\+ or 22\.3\+, or load the package with require\(\)/);
+  const required = run(`import { createRequire } from 'node:module';
+    const m = createRequire(import.meta.url)('flagsmith-webhooks');
+    process.stdout.write(String(m.verify('k', '{}', m.sign('k', '{}'))));`);
+  assert.equal(required.stderr, '');
+  assert.equal(required.stdout, 'true');
 });
