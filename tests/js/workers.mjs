@@ -14,13 +14,32 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const cleanups = [];
 
 /** Bundles a Worker with wrangler and starts it under workerd; resolves to its URL. */
-export async function startWorker(config, bindings, { compatibilityFlags = [] } = {}) {
+export async function startWorker(config, bindings, options = {}) {
+  const outdir = bundleWorker(config);
+  const { url, stop } = await startBundledWorker(outdir, bindings, options);
+  cleanups.push(async () => {
+    await stop();
+    rmSync(outdir, { recursive: true, force: true });
+  });
+  return url;
+}
+
+/** Bundles a Worker with wrangler into a new temporary directory, which it returns. */
+export function bundleWorker(config) {
   const outdir = mkdtempSync(join(tmpdir(), 'fw-worker-'));
   execFileSync(join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', outdir, '--config', isAbsolute(config) ? config : join(root, config)], {
     cwd: root,
     stdio: 'pipe',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
   });
+  return outdir;
+}
+
+/**
+ * Starts a fresh workerd on a bundle from bundleWorker: `{ url, stop }`. The benchmark starts
+ * one per cold-start sample; the caller stops it (stopWorkers does not know it).
+ */
+export async function startBundledWorker(outdir, bindings, { compatibilityFlags = [] } = {}) {
   const mf = new Miniflare({
     modules: true,
     scriptPath: join(outdir, 'index.js'),
@@ -41,13 +60,8 @@ export async function startWorker(config, bindings, { compatibilityFlags = [] } 
     throw error;
   });
   assert.equal(url.hostname, '127.0.0.1');
-  cleanups.push(async () => {
-    await mf.dispose();
-    rmSync(outdir, { recursive: true, force: true });
-  });
-  return url.origin;
+  return { url: url.origin, stop: () => mf.dispose() };
 }
-
 
 /** Stops every Worker started so far. */
 export async function stopWorkers() {
