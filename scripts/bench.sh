@@ -3,8 +3,16 @@
 # and hash-wasm in Node and inside workerd, then cold start. Pass --quick for a shorter, noisier run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 bash scripts/setup.sh
 bash scripts/build.sh
+# The cold-start floor (bench/floor): an HMAC-only module, built like the package's.
+floor=target/floor
+cargo build --release --target wasm32-unknown-unknown --locked --quiet \
+  --manifest-path bench/floor/Cargo.toml --target-dir "$floor"
+wasm-bindgen "$floor/wasm32-unknown-unknown/release/hmac_floor.wasm" --out-dir "$floor/pkg" \
+  --target web --no-typescript
+bash scripts/optimize-wasm.sh "$floor/pkg/hmac_floor_bg.wasm"
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 node bench/node.mjs "$@"
 echo

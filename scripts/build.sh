@@ -10,16 +10,12 @@ out=pkg/dist
 rm -rf "$out"
 wasm-bindgen target/wasm32-unknown-unknown/release/flagsmith_webhooks.wasm \
   --out-dir "$out" --target web --no-typescript
-# npm binaryen, never Debian's (version 108 writes modules that fail at instantiation).
-# -O3 rather than -Oz: the hashing code was compiled for speed and -Oz would undo part of it.
-node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-reference-types \
-  --enable-multivalue --enable-nontrapping-float-to-int --enable-sign-ext \
-  "$out/flagsmith_webhooks_bg.wasm" -o "$out/flagsmith_webhooks_bg.wasm"
+bash scripts/optimize-wasm.sh "$out/flagsmith_webhooks_bg.wasm"
 # Node gets the glue and the API bundled twice from one source, beside the one .wasm file:
 # dist/node.mjs for import, dist/node.cjs for require.
 for format in esm cjs; do
   node_modules/.bin/esbuild pkg/lib/node-init.js --bundle --format=$format --platform=node \
-    --target=node18 --log-level=warning --log-override:empty-import-meta=silent \
+    --target=node20 --log-level=warning --log-override:empty-import-meta=silent \
     --outfile="$out/node.$([ $format = esm ] && echo mjs || echo cjs)"
 done
 # CommonJS consumers get the same declarations as a .d.cts (TypeScript reads the module kind
