@@ -1,6 +1,6 @@
 // Benchmarks the package against node:crypto, WebCrypto, @noble/hashes and hash-wasm in one
 // Node process. Every figure is a ratio to node:crypto measured in the same run: the median of
-// several rounds, with the contenders' order rotated each round, because these machines are
+// the rounds' ratios, with the contenders' order rotated each round, because these machines are
 // shared and noisy. Run with `bash scripts/bench.sh` (not part of the tests).
 //
 //   node bench/node.mjs [--quick] [--json FILE]
@@ -123,8 +123,10 @@ async function run(group, body) {
       samples[name].push(typeof fn === 'function' ? measureSync(fn, batch) : await measureAsync(fn.async, batch));
     }
   }
-  const baseline = median(samples[group.baseline]);
-  return Object.fromEntries(names.map((n) => [n, { opsPerSecond: median(samples[n]), ratio: median(samples[n]) / baseline }]));
+  // Each round's ratio pairs two measurements taken close together, so a slow spell of the
+  // shared machine moves both; the median of those ratios is steadier than a ratio of medians.
+  const ratios = (n) => samples[n].map((opsPerSecond, round) => opsPerSecond / samples[group.baseline][round]);
+  return Object.fromEntries(names.map((n) => [n, { opsPerSecond: median(samples[n]), ratio: median(ratios(n)) }]));
 }
 
 async function parseGroup() {
