@@ -24,8 +24,5 @@ echo "== TypeScript declarations (tsc --noEmit on a usage file)"
 node_modules/.bin/tsc -p tests/types
 
 echo "== the built package: Node (ESM and CommonJS), workerd, the demo"
-# The bundler tests run on their own invocation, the rest one file at a time. Their synchronous
-# npm and bundler child processes sometimes sit idle for about 100 s, or a multiple of it (cause not
-# yet found; the tests still pass), so a run takes between about 1 and 6 minutes.
-node --test tests/js/bundlers.test.mjs
-node --test --test-concurrency=1 $(ls tests/js/*.test.mjs | grep -v '/bundlers\.test\.mjs$') tests/js/*.test.cjs
+# One file at a time: several start workerd, Chromium or npm, and two cores are shared.
+node --test --test-concurrency=1 tests/js/*.test.mjs tests/js/*.test.cjs

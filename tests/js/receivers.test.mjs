@@ -16,6 +16,7 @@ import { Hono } from 'hono';
 
 import { createHandler, createNodeMiddleware, createWebhookHandler, sampleEvent, sign, signedRequest, signedRequestInit, verifyRequest } from 'flagsmith-webhooks';
 
+import { closeNow } from '../../scripts/serve.mjs';
 import { receiverOptions } from './receiver-options.mjs';
 import { RECEIVER_SECRETS, SECRET, loadTest, rawRequest, runReceiverTable } from './receiver-table.mjs';
 import { fixture } from './vectors.mjs';
@@ -30,7 +31,7 @@ after(async () => {
 async function listen(server) {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  closers.push(() => new Promise((done) => server.close(done)));
+  closers.push(() => closeNow(server));
   return `http://127.0.0.1:${server.address().port}`;
 }
 
@@ -99,7 +100,7 @@ suite('Hono (on @hono/node-server)', async () => {
   app.all('/webhook', (c) => handler(c.req.raw));
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await once(server, 'listening');
-  closers.push(() => new Promise((done) => server.close(done)));
+  closers.push(() => closeNow(server));
   const url = `http://127.0.0.1:${server.address().port}`;
   test('answers the receiver table', () => runReceiverTable(url, take));
 });
