@@ -21,7 +21,9 @@ async function time(op, size, n, origin = url) {
   return { ms: performance.now() - start, ok: response.ok, text };
 }
 
-const ops = ['flagsmith-webhooks Verifier.verify', 'flagsmith-webhooks verify (one-shot)', 'WebCrypto subtle.verify (key imported once)', 'node:crypto (nodejs_compat)', '@noble/hashes'];
+const OURS = 'flagsmith-webhooks Verifier.verify';
+const WEBCRYPTO = 'WebCrypto subtle.verify (key imported once)';
+const ops = [OURS, 'flagsmith-webhooks verify (one-shot)', WEBCRYPTO, 'node:crypto (nodejs_compat)', '@noble/hashes'];
 const failures = {};
 for (const op of [...ops, 'hash-wasm']) {
   const probe = await time(op, 128, 1);
@@ -45,7 +47,7 @@ for (const [label, size] of SIZES) {
     }
   }
   // The median of each round's ratio (see bench/node.mjs).
-  const base = samples['WebCrypto subtle.verify (key imported once)'];
+  const base = samples[WEBCRYPTO];
   table[label] = Object.fromEntries(ops.map((op) => [op, failures[op] ? null : median(samples[op].map((ms, round) => base[round] / ms))]));
   micros[label] = Object.fromEntries(ops.map((op) => [op, failures[op] ? null : median(samples[op]) * 1000]));
   process.stderr.write(`measured ${label} (n=${n})\n`);
@@ -70,7 +72,7 @@ await worker.stop();
 // setup (keying the Verifier and wasm's lazy compilation of what it calls; importing the
 // WebCrypto key), minus a fresh Worker's first no-op request. The .wasm itself is compiled and
 // instantiated when workerd loads the script, before any request, so it is not in these figures.
-const cold = { noop: [], [ops[0]]: [], [ops[2]]: [] };
+const cold = { noop: [], [OURS]: [], [WEBCRYPTO]: [] };
 for (let i = 0; i < COLD_SAMPLES; i++) {
   for (const op of Object.keys(cold)) {
     const fresh = await startBundledWorker(bundle, {}, options);
@@ -85,8 +87,8 @@ for (let i = 0; i < COLD_SAMPLES; i++) {
 }
 rmSync(bundle, { recursive: true, force: true });
 const coldNoop = median(cold.noop);
-const coldOurs = median(cold[ops[0]]) - coldNoop;
-const coldWeb = median(cold[ops[2]]) - coldNoop;
+const coldOurs = median(cold[OURS]) - coldNoop;
+const coldWeb = median(cold[WEBCRYPTO]) - coldNoop;
 console.log(`
 ### A fresh Worker's first request (medians of ${COLD_SAMPLES} fresh workerd processes)
 
