@@ -5,6 +5,7 @@ mod diff;
 mod error;
 mod payload;
 mod signature;
+mod text;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 mod wire;

@@ -52,8 +52,17 @@ pub struct WasmVerifier {
 impl WasmVerifier {
     /// `secrets` is every secret's bytes end to end, `lengths` their lengths in order (the
     /// JavaScript wrapper builds both), which spares the module an array-of-arrays binding.
+    /// The secrets' bytes are zeroed once keyed: wasm-bindgen copies them into wasm memory for
+    /// the call and frees that copy afterwards without clearing it, and (the slice being
+    /// mutable) copies the zeros back into the caller's array.
     #[wasm_bindgen(constructor)]
-    pub fn new(secrets: &[u8], lengths: &[u32]) -> Result<WasmVerifier, JsValue> {
+    pub fn new(secrets: &mut [u8], lengths: &[u32]) -> Result<WasmVerifier, JsValue> {
+        let built = Self::key(secrets, lengths);
+        zeroize::Zeroize::zeroize(secrets);
+        built
+    }
+
+    fn key(secrets: &[u8], lengths: &[u32]) -> Result<WasmVerifier, JsValue> {
         let mut rest = secrets;
         let mut split = Vec::with_capacity(lengths.len());
         for &length in lengths {

@@ -10,6 +10,7 @@ use std::fmt;
 use serde_json::{Map, Number, Value};
 
 use crate::error::Error;
+use crate::text::excerpt;
 
 /// Fields a struct does not model, kept as they came.
 pub type Extra = Map<String, Value>;
@@ -23,12 +24,13 @@ pub(crate) enum Path<'a> {
     Index(&'a Path<'a>, usize),
 }
 
+/// Keys come from the payload: shown as a short excerpt with control characters escaped.
 impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Path::Root => Ok(()),
-            Path::Key(Path::Root, key) => f.write_str(key),
-            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Key(Path::Root, key) => f.write_str(&excerpt(key)),
+            Path::Key(parent, key) => write!(f, "{parent}.{}", excerpt(key)),
             Path::Index(parent, index) => write!(f, "{parent}[{index}]"),
         }
     }
@@ -89,7 +91,10 @@ impl FromJson for i64 {
             Value::Number(number) => number.as_i64().ok_or_else(|| {
                 invalid(
                     path,
-                    format!("expected an integer, found the number {number}"),
+                    format!(
+                        "expected an integer, found the number {}",
+                        excerpt(&number.to_string())
+                    ),
                 )
             }),
             other => Err(mismatch("an integer", other, path)),

@@ -15,8 +15,8 @@ pub use convert::{Extra, ToJson};
 pub use model::*;
 
 use crate::error::Error;
-use check::Shape;
-use convert::{describe, expect_object, invalid, FromJson, Path};
+use check::Class;
+use convert::{expect_object, invalid, FromJson, Path};
 
 /// A parsed webhook body.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,16 +121,14 @@ impl<'de> serde::Deserialize<'de> for Event {
     }
 }
 
-/// Keys that mark an identity integration body, which has no envelope.
-const IDENTITY_KEYS: [&str; 4] = ["identity", "traits", "flags", "segments"];
-
 /// Parses a webhook body into a typed [`Event`].
 ///
 /// Unknown `event_type`s become [`Event::Unknown`] and unknown fields are kept, so a newer
 /// Flagsmith never breaks a receiver. Fails with `invalid_json` (with line and column) when
 /// the body is not JSON, and `invalid_payload` (with the JSON path) when it is JSON of the
-/// wrong shape. This does **not** check the signature: use
-/// [`verify_and_parse`](crate::verify_and_parse) on untrusted input.
+/// wrong shape, or holds a value that would not mean the same in JavaScript (an integer beyond
+/// ±(2^53 − 1), a number beyond a 64-bit float, serde_json's reserved keys). This does **not**
+/// check the signature: use [`verify_and_parse`](crate::verify_and_parse) on untrusted input.
 ///
 /// ```
 /// use flagsmith_webhooks::{parse, Event};
@@ -140,49 +138,14 @@ const IDENTITY_KEYS: [&str; 4] = ["identity", "traits", "flags", "segments"];
 /// # Ok::<(), flagsmith_webhooks::Error>(())
 /// ```
 pub fn parse(body: &[u8]) -> Result<Event, Error> {
-    from_value(parse_json(body)?)
+    // Checked first, in one streaming pass: a rejected body never becomes a tree, which takes
+    // many times its size.
+    let class = check::check(body)?;
+    build(parse_json(body)?, class)
 }
 
-fn parse_json(body: &[u8]) -> Result<Value, Error> {
-    serde_json::from_slice(body).map_err(|error| Error::InvalidJson {
-        line: error.line(),
-        column: error.column(),
-        reason: json_reason(&error),
-    })
-}
-
-/// What a body is, decided from its top level alone; shared by [`from_value`] and the schema
-/// check so that both apply the same rules and give the same errors.
-enum Class {
-    /// One of the four modelled event types.
-    Known(&'static str),
-    Identity,
-    Unknown,
-}
-
-fn classify(object: &Extra) -> Result<Class, Error> {
-    let root = Path::Root;
-    match object.get("event_type") {
-        Some(Value::String(event_type)) => Ok([
-            event_types::FLAG_UPDATED,
-            event_types::FLAG_DELETED,
-            event_types::NEW_VERSION_PUBLISHED,
-            event_types::AUDIT_LOG_CREATED,
-        ]
-        .into_iter()
-        .find(|known| known == event_type)
-        .map_or(Class::Unknown, Class::Known)),
-        Some(other) => Err(invalid(
-            &Path::Key(&root, "event_type"),
-            format!("expected a string, found {}", describe(other)),
-        )),
-        None if IDENTITY_KEYS.iter().all(|key| object.contains_key(*key)) => Ok(Class::Identity),
-        None => Err(invalid(
-            &Path::Key(&root, "event_type"),
-            "the field is missing, and the body is not an identity integration body either \
-             (that has `identity`, `traits`, `flags` and `segments`)",
-        )),
-    }
+pub(crate) fn parse_json(body: &[u8]) -> Result<Value, Error> {
+    serde_json::from_slice(body).map_err(|error| check::json_error(&error))
 }
 
 fn missing_data() -> Error {
@@ -192,6 +155,13 @@ fn missing_data() -> Error {
 /// Builds a typed [`Event`] from a JSON value (for example one you built or deserialized
 /// yourself); the same rules as [`parse`].
 pub fn from_value(value: Value) -> Result<Event, Error> {
+    let class = check::check(&value)?;
+    build(value, class)
+}
+
+/// The typed event of a value that [`check::check`] accepted as `class`. The conversions still
+/// return errors rather than assume the check, so that nothing here can panic.
+pub(crate) fn build(value: Value, class: Class) -> Result<Event, Error> {
     let object = expect_object(value, &Path::Root)?;
     fn envelope<T: FromJson>(mut object: Extra) -> Result<Envelope<T>, Error> {
         object.remove("event_type");
@@ -201,7 +171,7 @@ pub fn from_value(value: Value) -> Result<Event, Error> {
             extra: object,
         })
     }
-    Ok(match classify(&object)? {
+    Ok(match class {
         Class::Known(event_types::FLAG_UPDATED) => Event::FlagUpdated(envelope(object)?),
         Class::Known(event_types::FLAG_DELETED) => Event::FlagDeleted(envelope(object)?),
         Class::Known(event_types::NEW_VERSION_PUBLISHED) => {
@@ -221,44 +191,10 @@ pub fn from_value(value: Value) -> Result<Event, Error> {
     })
 }
 
-/// The error [`from_value`] would give for `value`, found without building the event: the
-/// value is walked against the model's schemas (see `check`), in the order `from_value` reads
-/// fields, with the same messages.
-fn check_value(value: &Value) -> Result<(), Error> {
-    let Value::Object(object) = value else {
-        return check::check_value(value, &check::OBJECT, &Path::Root);
-    };
-    match classify(object)? {
-        Class::Known(event_type) => {
-            let data = object.get("data").ok_or_else(missing_data)?;
-            check::check_value(
-                data,
-                check::data_schema(event_type),
-                &Path::Key(&Path::Root, "data"),
-            )
-        }
-        Class::Identity => check::check_value(value, &IdentityPayload::KIND, &Path::Root),
-        Class::Unknown => Ok(()),
-    }
-}
-
-/// serde_json's message without its trailing " at line L column C", which the error carries
-/// separately.
-fn json_reason(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(cut) => text.get(..cut).unwrap_or(&text).to_string(),
-        None => text,
-    }
-}
-
 /// Checks that `body` is a payload [`parse`] accepts, without building the event: the same
 /// answer and the same error as `parse`, faster when the body is valid (the case that matters on
 /// every request). For callers that read the event some other way, such as `JSON.parse` in
 /// JavaScript.
 pub fn validate(body: &[u8]) -> Result<(), Error> {
-    if check::fits_model(body) {
-        return Ok(());
-    }
-    check_value(&parse_json(body)?)
+    check::check(body).map(drop)
 }
