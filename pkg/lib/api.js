@@ -5,35 +5,16 @@
 // all live in the Rust core, so every runtime gives the same answers by construction.
 
 import * as glue from '../dist/flagsmith_webhooks.js';
+import { FlagsmithWebhookError, describeType, isVerifierLike } from './errors.js';
+import { bodyTooLarge, isOverLimit, maxBodyBytesOf } from './limits.js';
 import { toFlagsmithJson } from './model.js';
 import { isReady } from './state.js';
 
+export { FlagsmithWebhookError } from './errors.js';
+export { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_LIMIT } from './limits.js';
+
 /** The header Flagsmith sends the signature in (look it up case-insensitively). */
 export const SIGNATURE_HEADER = 'X-Flagsmith-Signature';
-
-const BRAND = Symbol.for('flagsmith-webhooks.FlagsmithWebhookError');
-
-/** Error thrown for anything that makes a webhook unusable; `code` is stable. */
-export class FlagsmithWebhookError extends Error {
-  constructor(code, message, hint) {
-    super(message);
-    this.name = 'FlagsmithWebhookError';
-    this.code = code;
-    if (hint) this.hint = hint;
-  }
-
-  get [BRAND]() {
-    return true;
-  }
-
-  /**
-   * Node loads the package once for import and once for require; a brand shared through the
-   * global symbol registry keeps `instanceof` true across both copies.
-   */
-  static [Symbol.hasInstance](value) {
-    return value !== null && typeof value === 'object' && value[BRAND] === true;
-  }
-}
 
 function ensureReady() {
   if (!isReady()) {
@@ -57,12 +38,6 @@ function fromWasm(error) {
     error.slice(second + 1),
     error.slice(first + 1, second) || undefined,
   );
-}
-
-function describeType(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? `an object (${value.constructor?.name ?? 'Object'})` : typeof value;
 }
 
 function secretBytes(secret, index) {
@@ -91,7 +66,13 @@ function secretBytes(secret, index) {
  * The body as the core takes it: a string (encoded once, straight into wasm memory) or a
  * Uint8Array view of the caller's bytes. Never decodes and re-encodes.
  */
-function bodyInput(body) {
+function bodyInput(body, limit) {
+  const input = bodyView(body);
+  if (limit !== undefined && isOverLimit(input, limit)) throw bodyTooLarge(limit);
+  return input;
+}
+
+function bodyView(body) {
   if (typeof body === 'string' || body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
@@ -125,13 +106,17 @@ function materialise(body) {
 /**
  * Verifies webhooks against one or more secrets (the first is the current one; the others are
  * accepted while you rotate). Each secret is keyed once, so reuse one Verifier per process.
+ * `options.maxBodyBytes` (default DEFAULT_MAX_BODY_BYTES) limits the bodies it takes; each
+ * method can override it for one call.
  */
 export class Verifier {
   #inner;
   #count;
+  #limit;
 
-  constructor(secrets) {
+  constructor(secrets, options) {
     ensureReady();
+    this.#limit = maxBodyBytesOf(options);
     const list = Array.isArray(secrets) ? secrets : [secrets];
     if (list.length === 0) {
       throw new FlagsmithWebhookError(
@@ -140,6 +125,8 @@ export class Verifier {
       );
     }
     const parts = list.map(secretBytes);
+    // Copies this function made (encoded strings) are zeroed below; the caller's arrays are theirs.
+    const ours = parts.filter((part, index) => part !== list[index]);
     const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
     let offset = 0;
     for (const part of parts) {
@@ -147,32 +134,54 @@ export class Verifier {
       offset += part.length;
     }
     try {
+      // The module zeroes its copy of `joined` (and so, on the way back, this one) once keyed.
       this.#inner = new glue.Verifier(joined, Uint32Array.from(parts, (part) => part.length));
     } catch (error) {
       throw fromWasm(error);
+    } finally {
+      joined.fill(0);
+      for (const part of ours) part.fill(0);
     }
     this.#count = parts.length;
   }
 
-  /** Index of the secret that signed `body`, or -1 (never throws for a bad signature). */
-  match(body, signature) {
-    const input = bodyInput(body);
+  #body(body, options) {
+    return bodyInput(body, options === undefined ? this.#limit : maxBodyBytesOf(options));
+  }
+
+  #live() {
+    if (this.#inner === undefined) {
+      throw new FlagsmithWebhookError('verifier_freed', 'this Verifier was freed with free(); create a new one.');
+    }
+    return this.#inner;
+  }
+
+  /**
+   * Index of the secret that signed `body`, or -1 (never throws for a bad signature, nor for a
+   * body over the limit, which cannot be verified).
+   */
+  match(body, signature, options) {
+    const limit = options === undefined ? this.#limit : maxBodyBytesOf(options);
+    const input = bodyView(body);
+    if (isOverLimit(input, limit)) return -1;
     const header = signatureInput(signature);
-    return typeof input === 'string' ? this.#inner.matchText(input, header) : this.#inner.matchBytes(input, header);
+    const inner = this.#live();
+    return typeof input === 'string' ? inner.matchText(input, header) : inner.matchBytes(input, header);
   }
 
   /** True when `signature` matches `body` under any secret (never throws for a bad signature). */
-  verify(body, signature) {
-    return this.match(body, signature) !== -1;
+  verify(body, signature, options) {
+    return this.match(body, signature, options) !== -1;
   }
 
   /** Checks the signature, then parses; throws FlagsmithWebhookError with a `code`. */
-  verifyAndParse(body, signature) {
-    const input = bodyInput(body);
+  verifyAndParse(body, signature, options) {
+    const input = this.#body(body, options);
     const header = signatureInput(signature);
+    const inner = this.#live();
     try {
-      if (typeof input === 'string') this.#inner.checkText(input, header);
-      else this.#inner.checkBytes(input, header);
+      if (typeof input === 'string') inner.checkText(input, header);
+      else inner.checkBytes(input, header);
     } catch (error) {
       throw fromWasm(error);
     }
@@ -180,9 +189,19 @@ export class Verifier {
   }
 
   /** Signs `body` with the first secret: 64 lowercase hex characters. */
-  sign(body) {
-    const input = bodyInput(body);
-    return typeof input === 'string' ? this.#inner.signText(input) : this.#inner.signBytes(input);
+  sign(body, options) {
+    const input = this.#body(body, options);
+    const inner = this.#live();
+    return typeof input === 'string' ? inner.signText(input) : inner.signBytes(input);
+  }
+
+  /**
+   * Releases the keyed secrets' wasm memory now (zeroed) instead of whenever the garbage
+   * collector gets to it. The verifier cannot be used afterwards.
+   */
+  free() {
+    this.#inner?.free();
+    this.#inner = undefined;
   }
 
   /** How many secrets this verifier holds. */
@@ -207,47 +226,60 @@ export class Verifier {
 // The one-shot functions reuse the Verifier of the last single string secret they saw, so that
 // `verify(process.env.SECRET, …)` per request keys the HMAC once and costs one comparison.
 // Only a single secret is cached: a key built from a list could be forged by one secret that
-// contains the separator, and code that rotates secrets should hold a Verifier anyway.
+// contains the separator, and code that rotates secrets should hold a Verifier anyway. Every
+// other verifier they build is freed before they return, and a replaced cached one when it is
+// replaced, so wasm memory stays flat whatever secrets they are given (the garbage collector
+// alone would free them too late: a synchronous loop never gives it the chance).
 let cachedSecret;
 let cachedVerifier;
 
-function verifierFor(secrets) {
+function withVerifier(secrets, use) {
+  if (isVerifierLike(secrets)) return use(secrets);
   const single = typeof secrets === 'string' ? secrets : Array.isArray(secrets) && secrets.length === 1 && typeof secrets[0] === 'string' ? secrets[0] : undefined;
-  if (single !== undefined && single === cachedSecret) return cachedVerifier;
+  if (single !== undefined && single === cachedSecret) return use(cachedVerifier);
   const verifier = new Verifier(secrets);
-  if (single !== undefined) {
-    cachedSecret = single;
-    cachedVerifier = verifier;
+  if (single === undefined) {
+    try {
+      return use(verifier);
+    } finally {
+      verifier.free();
+    }
   }
-  return verifier;
+  cachedVerifier?.free();
+  cachedSecret = single;
+  cachedVerifier = verifier;
+  return use(verifier);
 }
 
+
 /** HMAC-SHA256 of the body's bytes, as Flagsmith computes it: 64 lowercase hex characters. */
-export function sign(secret, body) {
-  return verifierFor(secret).sign(body);
+export function sign(secret, body, options) {
+  return withVerifier(secret, (verifier) => verifier.sign(body, options));
 }
 
 /**
  * True when the signature header's value matches the body under the secret (or any of the
- * secrets). Never throws for a bad, malformed or missing signature; throws only for a missing
- * secret or a body that is not bytes or text.
+ * secrets). Never throws for a bad, malformed or missing signature, nor for a body over
+ * `maxBodyBytes` (default 1 MiB), which is false; throws only for a missing secret, a body that
+ * is not bytes or text, or invalid options.
  */
-export function verify(secrets, body, signature) {
-  return verifierFor(secrets).verify(body, signature);
+export function verify(secrets, body, signature, options) {
+  return withVerifier(secrets, (verifier) => verifier.verify(body, signature, options));
 }
 
 /** Checks the signature, then parses; throws FlagsmithWebhookError with a `code`. */
-export function verifyAndParse(secrets, body, signature) {
-  return verifierFor(secrets).verifyAndParse(body, signature);
+export function verifyAndParse(secrets, body, signature, options) {
+  return withVerifier(secrets, (verifier) => verifier.verifyAndParse(body, signature, options));
 }
 
 /**
  * Parses a webhook body WITHOUT checking its signature (use verifyAndParse on untrusted
- * input). Throws FlagsmithWebhookError `invalid_json` or `invalid_payload`.
+ * input). Throws FlagsmithWebhookError `invalid_json`, `invalid_payload`, or `body_too_large`
+ * over `maxBodyBytes` (default 1 MiB).
  */
-export function parse(body) {
+export function parse(body, options) {
   ensureReady();
-  const input = bodyInput(body);
+  const input = bodyInput(body, maxBodyBytesOf(options));
   try {
     if (typeof input === 'string') glue.validateText(input);
     else glue.validateBytes(input);

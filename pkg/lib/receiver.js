@@ -9,29 +9,20 @@
 //
 // Error responses carry the error's code and message, never the secret or the body.
 
-import { FlagsmithWebhookError, SIGNATURE_HEADER, Verifier } from './api.js';
-
-/** Flagsmith's payloads are a few KB; audit records with large settings objects stay well under this. */
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+import { SIGNATURE_HEADER, Verifier } from './api.js';
+import { FlagsmithWebhookError, isVerifierLike } from './errors.js';
+import { bodyTooLarge, maxBodyBytesOf } from './limits.js';
 
 const SIGNATURE_CODES = new Set(['missing_signature', 'malformed_signature', 'signature_mismatch']);
 const PAYLOAD_CODES = new Set(['invalid_json', 'invalid_payload', 'invalid_body']);
 const HEADER = SIGNATURE_HEADER.toLowerCase();
 
-function tooLarge(limit) {
-  return new FlagsmithWebhookError(
-    'body_too_large',
-    `the body is larger than the limit of ${limit} bytes. Raise maxBodyBytes if your payloads are legitimately this large.`,
-  );
-}
+const tooLarge = bodyTooLarge;
 
-/** A Verifier, also one from the package's other copy (Node loads one for import, one for require). */
-const isVerifier = (value) => typeof value?.verifyAndParse === 'function' && typeof value?.sign === 'function';
-
-function verifierOf(options) {
-  if (isVerifier(options.verifier)) return options.verifier;
+function verifierOf(options, maxBodyBytes) {
+  if (isVerifierLike(options.verifier)) return options.verifier;
   const secrets = options.secrets ?? options.secret;
-  return new Verifier(secrets);
+  return new Verifier(secrets, { maxBodyBytes });
 }
 
 /**
@@ -39,8 +30,8 @@ function verifierOf(options) {
  * JSON.stringify or toFlagsmithJson): the body's HMAC under the current secret, 64 hex
  * characters, the same for every byte-identical retry of one delivery. Computed on first read.
  */
-function verifiedEvent(verifier, body, signature) {
-  const event = verifier.verifyAndParse(body, signature);
+function verifiedEvent(verifier, body, signature, maxBodyBytes) {
+  const event = verifier.verifyAndParse(body, signature, { maxBodyBytes });
   let key;
   Object.defineProperty(event, 'deliveryKey', {
     get: () => (key ??= verifier.sign(body)),
@@ -92,10 +83,21 @@ async function readFetchBody(request, limit) {
  * Verifies a Fetch-API Request and returns its event (with `deliveryKey`), or throws
  * FlagsmithWebhookError. Reads the body with a limit (default 1 MiB).
  */
-export async function verifyRequest(request, secrets, { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = {}) {
-  const verifier = isVerifier(secrets) ? secrets : new Verifier(secrets);
-  const body = await readFetchBody(request, maxBodyBytes);
-  return verifiedEvent(verifier, body, request.headers.get(HEADER));
+export async function verifyRequest(request, secrets, options) {
+  const maxBodyBytes = maxBodyBytesOf(options);
+  if (isVerifierLike(secrets)) return verifiedEvent(secrets, await readFetchBody(request, maxBodyBytes), request.headers.get(HEADER), maxBodyBytes);
+  // A verifier of its own, checked before the body is read and freed before returning (the
+  // garbage collector alone frees wasm memory too late in a busy loop); the delivery key is
+  // computed while it is alive.
+  const verifier = new Verifier(secrets, { maxBodyBytes });
+  try {
+    const event = verifiedEvent(verifier, await readFetchBody(request, maxBodyBytes), request.headers.get(HEADER), maxBodyBytes);
+    const key = event.deliveryKey;
+    Object.defineProperty(event, 'deliveryKey', { value: key, enumerable: false, configurable: true });
+    return event;
+  } finally {
+    verifier.free();
+  }
 }
 
 function routeOf(event, on) {
@@ -111,9 +113,9 @@ function reply(status, error) {
 
 /** The receivers' shared core: one request in, one status out. */
 function createCore(options) {
-  const verifier = verifierOf(options);
+  const maxBodyBytes = maxBodyBytesOf({ maxBodyBytes: options.maxBodyBytes });
+  const verifier = verifierOf(options, maxBodyBytes);
   const on = options.on ?? {};
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const report = async (error, context) => {
     try {
       await options.onError?.(error, context);
@@ -133,7 +135,7 @@ function createCore(options) {
       }
       let event;
       try {
-        event = verifiedEvent(verifier, await readBody(), signature);
+        event = verifiedEvent(verifier, await readBody(), signature, maxBodyBytes);
       } catch (error) {
         await report(error, context);
         if (!(error instanceof FlagsmithWebhookError)) return reply(500, new FlagsmithWebhookError('handler_failed', 'the request could not be read.'));
