@@ -31,9 +31,11 @@ export type ErrorCode =
   | 'invalid_payload'
   | 'invalid_secret'
   | 'invalid_body'
+  | 'invalid_option'
   | 'not_initialised'
-  // from the receivers:
+  | 'verifier_freed'
   | 'body_too_large'
+  // from the receivers:
   | 'body_already_parsed'
   | 'method_not_allowed'
   | 'handler_failed';
@@ -57,8 +59,23 @@ export declare class FlagsmithWebhookError extends Error {
   readonly hint?: MismatchHint;
 }
 
+/**
+ * Per-call options of every function that takes a body. `maxBodyBytes`: the largest body
+ * accepted, in bytes (UTF-8 bytes for a string): a positive whole number up to
+ * MAX_BODY_BYTES_LIMIT, default DEFAULT_MAX_BODY_BYTES (1 MiB). Anything else throws
+ * `invalid_option`; a larger body throws `body_too_large` (verify and match return false/-1).
+ */
+export interface BodyOptions {
+  maxBodyBytes?: number;
+}
+
+/** The default body limit of every function and receiver: 1 MiB (1,048,576 bytes). */
+export declare const DEFAULT_MAX_BODY_BYTES: number;
+/** The largest `maxBodyBytes` accepted: 256 MiB (a larger body could exhaust wasm memory). */
+export declare const MAX_BODY_BYTES_LIMIT: number;
+
 /** HMAC-SHA256 of the body's bytes under the secret: 64 lowercase hex characters. */
-export declare function sign(secret: SecretInput, body: BodyInput): string;
+export declare function sign(secret: SecretInput, body: BodyInput, options?: BodyOptions): string;
 
 /**
  * Constant-time check of the signature header against the body, under the secret or any of
@@ -69,6 +86,7 @@ export declare function verify(
   secrets: SecretInput | readonly SecretInput[],
   body: BodyInput,
   signature: SignatureInput,
+  options?: BodyOptions,
 ): boolean;
 
 /** Checks the signature, then parses. Throws FlagsmithWebhookError with a `code`. */
@@ -76,28 +94,32 @@ export declare function verifyAndParse(
   secrets: SecretInput | readonly SecretInput[],
   body: BodyInput,
   signature: SignatureInput,
+  options?: BodyOptions,
 ): WebhookEvent;
 
 /**
  * Parses a body WITHOUT checking its signature (use verifyAndParse on untrusted input).
  * Throws `invalid_json` (with line and column) or `invalid_payload` (with the JSON path).
  */
-export declare function parse(body: BodyInput): WebhookEvent;
+export declare function parse(body: BodyInput, options?: BodyOptions): WebhookEvent;
 
 /**
  * Verifies against one or more secrets, each keyed once: the first is the current one (used
  * by `sign`), the others are accepted while you rotate. Reuse one per process.
  */
 export declare class Verifier {
-  constructor(secrets: SecretInput | readonly SecretInput[]);
+  /** `options.maxBodyBytes` is the default of every call on this verifier. */
+  constructor(secrets: SecretInput | readonly SecretInput[], options?: BodyOptions);
   /** True when the signature matches under any secret. Never throws for a bad signature. */
-  verify(body: BodyInput, signature: SignatureInput): boolean;
+  verify(body: BodyInput, signature: SignatureInput, options?: BodyOptions): boolean;
   /** Index of the secret that matched, or -1. */
-  match(body: BodyInput, signature: SignatureInput): number;
+  match(body: BodyInput, signature: SignatureInput, options?: BodyOptions): number;
   /** Checks the signature, then parses. Throws FlagsmithWebhookError with a `code`. */
-  verifyAndParse(body: BodyInput, signature: SignatureInput): WebhookEvent;
+  verifyAndParse(body: BodyInput, signature: SignatureInput, options?: BodyOptions): WebhookEvent;
   /** Signs with the first secret. */
-  sign(body: BodyInput): string;
+  sign(body: BodyInput, options?: BodyOptions): string;
+  /** Releases (and zeroes) the keyed secrets' wasm memory now; the verifier is unusable after. */
+  free(): void;
   /** How many secrets it holds. */
   readonly size: number;
 }
@@ -209,12 +231,12 @@ export interface ReceiverOptions {
   onEvent?: Handler<WebhookEvent>;
   /** Told about every rejected request and every handler failure (for logging). */
   onError?: (error: unknown, context: Partial<HandlerContext> & { event?: WebhookEvent }) => void | Promise<void>;
-  /** Bodies larger than this get 413 without being buffered (default 1 MiB). */
+  /**
+   * Bodies larger than this get 413 without being buffered (default 1 MiB); checked when the
+   * receiver is created (a positive whole number up to MAX_BODY_BYTES_LIMIT, else `invalid_option`).
+   */
   maxBodyBytes?: number;
 }
-
-/** The default body limit of the receivers: 1 MiB. */
-export declare const DEFAULT_MAX_BODY_BYTES: number;
 
 /**
  * A Fetch-API handler for Workers, Deno, Bun, Next.js route handlers and Hono: 405 not POST,
@@ -234,7 +256,7 @@ export declare function createWebhookHandler(
 export declare function verifyRequest(
   request: Request,
   secrets: SecretInput | readonly SecretInput[] | Verifier,
-  options?: { maxBodyBytes?: number },
+  options?: BodyOptions,
 ): Promise<ReceivedEvent>;
 
 // ---------------------------------------------------------------------------------------------

@@ -37,7 +37,12 @@ test('hostile bodies each get a specific outcome, and the instance keeps working
     ['byte-order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"data": {}, "event_type": "X"}')]), 'invalid_json'],
     ['raw NUL inside a string', '{"data": "a\u0000b", "event_type": "X"}', 'invalid_json'],
     ['duplicate keys (the last wins)', '{"event_type": "FLAG_UPDATED", "data": {}, "event_type": "X"}', 'ok'],
-    ['huge numbers in unknown fields', '{"data": {"n": 1e400, "m": 123456789012345678901234567890}, "event_type": "X"}', 'ok'],
+    // JSON.parse would read these as Infinity and a rounded integer: one body, two meanings.
+    ['a number beyond a 64-bit float in an unknown field', '{"data": {"n": 1e400}, "event_type": "X"}', 'invalid_payload'],
+    ['an integer beyond 2^53 in an unknown field', '{"data": {"m": 9007199254740993}, "event_type": "X"}', 'invalid_payload'],
+    ['serde_json\'s reserved number key where an id belongs', GOOD.toString().replace('"id": 23', '"id": {"$serde_json::private::Number": "7168"}'), 'invalid_payload'],
+    ['serde_json\'s reserved raw-value key anywhere', '{"data": {"x": {"$serde_json::private::RawValue": "1"}}, "event_type": "X"}', 'invalid_payload'],
+    ['FLAG_UPDATED with a null new_state', GOOD.toString().replace(/"new_state": \{.*?"multivariate_feature_state_values": \[\]\}, "previous/, '"new_state": null, "previous'), 'invalid_payload'],
     ['a huge number where an id belongs', GOOD.toString().replace('"id": 23', '"id": 99999999999999999999999'), 'invalid_payload'],
     ['an array', '[]', 'invalid_payload'],
     ['an object passed instead of bytes', { data: {} }, 'invalid_body'],
@@ -48,8 +53,8 @@ test('hostile bodies each get a specific outcome, and the instance keeps working
     assert.equal(codeOf(() => parse(body)), expected, name);
     stillWorks(name);
   }
-  // JSON.parse turns 1e400 into Infinity: kept as the closest JavaScript number.
-  assert.equal(parse('{"data": {"n": 1e400}, "event_type": "X"}').data.n, Infinity);
+  // The largest safe integer is still a number that means the same everywhere.
+  assert.equal(parse('{"data": {"n": 9007199254740991}, "event_type": "X"}').data.n, Number.MAX_SAFE_INTEGER);
 });
 
 test('hostile signatures and secrets', () => {
@@ -78,12 +83,18 @@ test('hostile signatures and secrets', () => {
   }
 });
 
-test('a 64 MiB body is signed, verified and rejected as JSON in bounded time', () => {
+test('a 64 MiB body is signed, verified and rejected as JSON in bounded time, when the limit allows it', () => {
   const body = new Uint8Array(64 << 20).fill(0x61);
+  const options = { maxBodyBytes: 64 << 20 };
   const started = performance.now();
-  const signature = sign(SECRET, body);
-  assert.equal(verify(SECRET, body, signature), true);
-  assert.equal(codeOf(() => parse(body)), 'invalid_json');
+  const signature = sign(SECRET, body, options);
+  assert.equal(verify(SECRET, body, signature, options), true);
+  assert.equal(codeOf(() => parse(body, options)), 'invalid_json');
   assert.ok(performance.now() - started < 20_000, `${performance.now() - started} ms`);
   stillWorks('64 MiB');
+  // Under the default limit (1 MiB) the same body is refused before it reaches wasm memory.
+  assert.equal(verify(SECRET, body, signature), false);
+  for (const run of [() => parse(body), () => verifyAndParse(SECRET, body, signature), () => sign(SECRET, body)]) {
+    assert.equal(codeOf(run), 'body_too_large');
+  }
 });

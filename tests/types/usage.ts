@@ -1,7 +1,9 @@
 // Type-checked by `tsc --noEmit -p tests/types` in the test command: narrowing on event_type
 // gives the right fields, and the @ts-expect-error lines prove that wrong uses are rejected.
 import init, {
+  DEFAULT_MAX_BODY_BYTES,
   FlagsmithWebhookError,
+  MAX_BODY_BYTES_LIMIT,
   SIGNATURE_HEADER,
   Verifier,
   isIdentityPayload,
@@ -159,3 +161,13 @@ const stateName: string = deleted.data.previous_state.feature.name;
 verifyRequest(new Request('https://example.test/'), 'secret').then((received) => {
   const key: string = received.deliveryKey;
 });
+
+// Body limits: a per-call option everywhere a body goes, and a verifier-wide default.
+{
+  const limited = new Verifier('secret', { maxBodyBytes: DEFAULT_MAX_BODY_BYTES * 4 });
+  limited.verify('{}', 'sig', { maxBodyBytes: MAX_BODY_BYTES_LIMIT });
+  parse('{}', { maxBodyBytes: 2048 });
+  limited.free();
+  // @ts-expect-error a size is a number of bytes, not a string
+  parse('{}', { maxBodyBytes: '1mb' });
+}

@@ -1,0 +1,179 @@
+// Bounded memory and work for any body, options checked when given, and no secret left in wasm
+// memory. A file of its own so that it starts with a fresh wasm instance: the growth it
+// measures would be hidden by memory other tests already grew.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  FlagsmithWebhookError,
+  MAX_BODY_BYTES_LIMIT,
+  Verifier,
+  createHandler,
+  createNodeMiddleware,
+  createWebhookHandler,
+  parse,
+  sign,
+  verify,
+  verifyAndParse,
+  verifyRequest,
+  wasmMemoryBytes,
+} from 'flagsmith-webhooks';
+
+import { fixture } from './vectors.mjs';
+
+const SECRET = 'whsec_demo_f1agsm1th';
+const GOOD = fixture('01_flag_updated_env_default.json').toString('utf8');
+
+function codeOf(run) {
+  try {
+    run();
+    return 'ok';
+  } catch (error) {
+    assert.ok(error instanceof FlagsmithWebhookError, `${error}`);
+    return error.code;
+  }
+}
+
+/** A valid FLAG_UPDATED body of exactly `size` bytes: the fixture with a long unknown field. */
+function validBodyOf(size) {
+  const padded = GOOD.replace('"changed_by": ', '"changed_by": "x", "padding": "", "_": ');
+  const body = padded.replace('"padding": ""', `"padding": "${'p'.repeat(size - padded.length)}"`);
+  assert.equal(Buffer.byteLength(body), size);
+  return body;
+}
+
+/** Bodies of about `size` bytes that fit no model, with the problem at the very end. */
+function hostileBodies(size) {
+  const keys = [];
+  for (let n = 0, length = 0; length < size; n++) {
+    const entry = `"${n.toString(16)}": 0`;
+    keys.push(entry);
+    length += entry.length + 2;
+  }
+  return {
+    'many keys': `{"data": {${keys.join(', ')}, "z": 0}, "event_type": "FLAG_UPDATED"}`,
+    'a long array': `{"data": {"x": [${'0, '.repeat(size / 3)}0]}, "event_type": "FLAG_UPDATED"}`,
+    'an unknown type, 1e400 last': `{"data": {"x": [${'[{"a": "b"}], '.repeat(size / 15)}1e400]}, "event_type": "OTHER"}`,
+  };
+}
+
+test('rejecting a large body grows wasm memory by at most 4x its size, and the instance still takes the largest body after', () => {
+  const largest = validBodyOf(DEFAULT_MAX_BODY_BYTES);
+  for (const [name, body] of Object.entries(hostileBodies(DEFAULT_MAX_BODY_BYTES - 4096))) {
+    const before = wasmMemoryBytes();
+    assert.equal(codeOf(() => parse(body)), 'invalid_payload', name);
+    const growth = wasmMemoryBytes() - before;
+    console.log(`${name}: ${body.length} bytes rejected, wasm memory grew ${growth} bytes (${(growth / body.length).toFixed(2)}x)`);
+    // Before the streaming check: 9.3x (many keys) and 17.5x (a long array).
+    assert.ok(growth <= 4 * body.length, `${name}: grew ${growth} bytes for a ${body.length}-byte body`);
+    assert.equal(parse(largest).event_type, 'FLAG_UPDATED', `${name}: the largest accepted body still parses`);
+  }
+  // After an oversize body too.
+  assert.equal(codeOf(() => parse(largest + ' ')), 'body_too_large');
+  const signature = sign(SECRET, largest);
+  assert.equal(verifyAndParse(SECRET, largest, signature).data.padding.length > 0, true);
+});
+
+test('every function that takes a body refuses one over maxBodyBytes; verify answers false', () => {
+  const body = validBodyOf(4096);
+  const signature = sign(SECRET, body);
+  const verifier = new Verifier(SECRET, { maxBodyBytes: 4095 });
+  assert.equal(verifier.verify(body, signature), false);
+  assert.equal(verifier.match(body, signature), -1);
+  assert.equal(codeOf(() => verifier.verifyAndParse(body, signature)), 'body_too_large');
+  assert.equal(codeOf(() => verifier.sign(body)), 'body_too_large');
+  // A call's own option wins over the verifier's.
+  assert.equal(verifier.verify(body, signature, { maxBodyBytes: 4096 }), true);
+  assert.equal(verify(SECRET, body, signature, { maxBodyBytes: 4095 }), false);
+  assert.equal(codeOf(() => parse(body, { maxBodyBytes: 4095 })), 'body_too_large');
+  assert.equal(codeOf(() => verifyAndParse(SECRET, body, signature, { maxBodyBytes: 4095 })), 'body_too_large');
+  assert.equal(parse(body, { maxBodyBytes: 4096 }).event_type, 'FLAG_UPDATED');
+  // Strings count in UTF-8 bytes, the bytes that were signed: 2,048 'é' are 4,096 bytes.
+  assert.equal(codeOf(() => parse('é'.repeat(2048), { maxBodyBytes: 4095 })), 'body_too_large');
+  assert.equal(codeOf(() => parse('é'.repeat(2048), { maxBodyBytes: 4096 })), 'invalid_json');
+  assert.equal(codeOf(() => parse('🚀'.repeat(1024), { maxBodyBytes: 4095 })), 'body_too_large');
+  const error = (() => {
+    try {
+      parse(body, { maxBodyBytes: 4095 });
+    } catch (caught) {
+      return caught;
+    }
+  })();
+  assert.match(error.message, /limit of 4095 bytes.*maxBodyBytes/);
+});
+
+test('maxBodyBytes that is not a positive whole number of bytes is refused when given', async () => {
+  const bad = ['1mb', Number.NaN, 0, -1, 1.5, Number.POSITIVE_INFINITY, MAX_BODY_BYTES_LIMIT + 1, null, {}];
+  for (const maxBodyBytes of bad) {
+    const shown = String(typeof maxBodyBytes === 'object' ? JSON.stringify(maxBodyBytes) : maxBodyBytes);
+    const creators = {
+      Verifier: () => new Verifier(SECRET, { maxBodyBytes }),
+      parse: () => parse(GOOD, { maxBodyBytes }),
+      verify: () => verify(SECRET, GOOD, 'x', { maxBodyBytes }),
+      createHandler: () => createHandler({ secret: SECRET, maxBodyBytes }),
+      createNodeMiddleware: () => createNodeMiddleware({ secret: SECRET, maxBodyBytes }),
+      createWebhookHandler: () => createWebhookHandler({ secret: SECRET, maxBodyBytes }),
+    };
+    for (const [name, create] of Object.entries(creators)) {
+      assert.equal(codeOf(create), 'invalid_option', `${name} with maxBodyBytes ${shown}`);
+    }
+    const request = new Request('http://localhost/', { method: 'POST', body: GOOD });
+    await assert.rejects(verifyRequest(request, SECRET, { maxBodyBytes }), { code: 'invalid_option' });
+  }
+  const message = (() => {
+    try {
+      createHandler({ secret: SECRET, maxBodyBytes: '1mb' });
+    } catch (error) {
+      return error.message;
+    }
+  })();
+  assert.match(message, /maxBodyBytes.*"1mb".*1048576/);
+  assert.equal(codeOf(() => new Verifier(SECRET, { maxBodyBytes: MAX_BODY_BYTES_LIMIT })), 'ok');
+});
+
+/** Every offset at which `needle` occurs in `haystack`. */
+function occurrences(haystack, needle) {
+  const found = [];
+  for (let at = haystack.indexOf(needle[0]); at !== -1; at = haystack.indexOf(needle[0], at + 1)) {
+    if (needle.every((byte, i) => haystack[at + i] === byte)) found.push(at);
+  }
+  return found;
+}
+
+test('no copy of a secret stays in wasm memory, while a verifier lives or after free()', async () => {
+  // The browser entry shares its glue module with this import, so the memory read here is the
+  // very memory its Verifier uses (the Node entries bundle a glue copy of their own).
+  const wasmUrl = new URL(import.meta.resolve('flagsmith-webhooks/wasm'));
+  const glue = await import(new URL('flagsmith_webhooks.js', wasmUrl));
+  const browser = await import(new URL('../browser.js', wasmUrl));
+  const { readFileSync } = await import('node:fs');
+  browser.initSync(readFileSync(wasmUrl));
+  const memory = () => new Uint8Array(glue.initSync().memory.buffer);
+
+  for (const length of [8, 32, 64, 65, 200]) {
+    // Secrets as bytes, so that no JavaScript string holds them; the search pattern is kept
+    // masked, and unmasked into a fresh array only for each search.
+    const secrets = [0, 1].map(() => crypto.getRandomValues(new Uint8Array(length)));
+    const masked = secrets.map((secret) => secret.map((byte) => byte ^ 0x5a));
+    const body = new TextEncoder().encode(GOOD);
+    const verifier = new browser.Verifier([...secrets, new TextEncoder().encode(' padded secret ')]);
+    const pattern = (index) => Array.from(masked[index], (byte) => byte ^ 0x5a);
+    for (const index of [0, 1]) {
+      assert.deepEqual(occurrences(memory(), pattern(index)), [], `${length}-byte secret ${index + 1}: found in wasm memory once keyed`);
+    }
+    const signature = verifier.sign(body);
+    assert.equal(verifier.verify(body, signature), true);
+    assert.equal(codeOf(() => verifier.verifyAndParse(body, 'f'.repeat(64))), 'signature_mismatch');
+    for (const index of [0, 1]) {
+      assert.deepEqual(occurrences(memory(), pattern(index)), [], `${length}-byte secret ${index + 1}: found in wasm memory while the verifier lives`);
+    }
+    verifier.free();
+    for (const index of [0, 1]) {
+      assert.deepEqual(occurrences(memory(), pattern(index)), [], `${length}-byte secret ${index + 1}: found in wasm memory after free()`);
+    }
+    assert.equal(codeOf(() => verifier.verify(body, signature)), 'verifier_freed');
+    // The caller's own arrays are theirs: never zeroed behind their back.
+    assert.notDeepEqual(secrets[0], new Uint8Array(length));
+  }
+});
