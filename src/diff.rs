@@ -6,6 +6,8 @@
 
 use serde_json::{Number, Value};
 
+use crate::text::escape_controls;
+
 use crate::payload::{Event, FeatureState, FlagChange, IdentityRef, MultivariateValue, ToJson};
 use crate::wire::{python_float_text, value_to_display_json};
 
@@ -253,6 +255,12 @@ fn option_value(change: &FlagChange, option: i64) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn describe(event: &Event) -> String {
+    // Payload text reaches terminals and logs: control and bidirectional characters are
+    // escaped visibly (pkg/lib/text.js does the same for JavaScript's twin).
+    escape_controls(&summary(event)).into_owned()
+}
+
+fn summary(event: &Event) -> String {
     match event {
         Event::FlagUpdated(envelope) => describe_flag(&envelope.data, false),
         Event::FlagDeleted(envelope) => describe_flag(&envelope.data, true),
@@ -407,5 +415,31 @@ impl ToJson for FlagDiff {
         map.insert("changed_by".into(), Value::String(self.changed_by.clone()));
         map.insert("changes".into(), Value::Array(changes));
         Value::Object(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use crate::parse;
+
+    /// Names, authors and identifiers reach terminals and logs through `describe`.
+    #[test]
+    fn describe_escapes_control_and_bidirectional_characters() {
+        let body = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/01_flag_updated_env_default.json"
+        ))
+        .unwrap_or_default();
+        let hostile = r#"x\u001b[2J\r\nFAKE\u009b31m\u202eevil\u2028y"#;
+        let body = body
+            .replace("\"butter_bar\"", &format!("\"{hostile}\""))
+            .replace("\"jane.doe@example.com\"", &format!("\"{hostile}\""));
+        let line = describe(&parse(body.as_bytes()).expect("a valid body"));
+        assert!(!line.chars().any(crate::text::is_unsafe_char), "{line:?}");
+        assert!(
+            line.starts_with(r"x\u001b[2J\r\nFAKE\u009b31m\u202eevil\u2028y in Production"),
+            "{line}"
+        );
     }
 }

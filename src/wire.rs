@@ -128,15 +128,21 @@ fn is_float_text(text: &str) -> bool {
     text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
 }
 
-/// Python's `repr` of the float that the JSON number `text` denotes, computed on the text.
+/// Python's `repr` of the float that the JSON number `text` denotes.
 ///
 /// Python's `repr`, JavaScript's `Number#toString`, Rust's float formatting and serde_json all
 /// write the *shortest* digits that round-trip, so only the layout differs: Python uses fixed
-/// notation for decimal exponents in -4..16 and `d.ddde±XX` otherwise. Working on the digits
-/// rather than through an `f64` keeps float parsing and printing (some 20 KB) out of the wasm
-/// module. A number written with more digits than the shortest form (never the case for
-/// Flagsmith or `JSON.stringify`) keeps them.
+/// notation for decimal exponents in -4..16 and `d.ddde±XX` otherwise. The digits are those of
+/// the `f64` the text rounds to, as `JSON.parse` reads it, so a number written with more digits
+/// than a double holds (never the case for Flagsmith) prints as it does in JavaScript. (Native
+/// only: the wasm module has no serializer, so no float parsing or printing.)
 pub(crate) fn python_float_text(text: &str) -> String {
+    let shortest = text
+        .parse::<f64>()
+        .ok()
+        .filter(|value| value.is_finite())
+        .map(|value| format!("{value:e}"));
+    let text = shortest.as_deref().unwrap_or(text);
     let (negative, unsigned) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text.strip_prefix('+').unwrap_or(text)),

@@ -17,6 +17,7 @@ import {
   sampleEvent,
   signedRequestInit,
 } from '../dist/node.mjs';
+import { escapeControls } from '../lib/text.js';
 
 const USAGE = `usage:
   flagsmith-webhooks sign   --secret S [--body FILE]                 print the X-Flagsmith-Signature of a body
@@ -27,9 +28,20 @@ The secret may be given as FLAGSMITH_WEBHOOK_SECRET instead of --secret. sign an
 the body from --body FILE, else standard input; send posts --body FILE (- for standard input)
 or a realistic event of --event TYPE (default FLAG_UPDATED). Event types for --event: ${SAMPLE_EVENT_TYPES.join(', ')}.`;
 
+// Everything printed may carry text from a payload, a file or a remote reply: control and
+// bidirectional characters are escaped visibly, so nothing printed can drive the terminal.
 function fail(message, status = 2) {
-  process.stderr.write(`flagsmith-webhooks: ${message}\n`);
+  process.stderr.write(`flagsmith-webhooks: ${escapeControls(message, true)}\n`);
   process.exit(status);
+}
+
+/** The most of a receiver's reply `send` prints. */
+const REPLY_CHARS = 4096;
+
+function printReply(response, text) {
+  const shown = text.length > REPLY_CHARS ? `${text.slice(0, REPLY_CHARS)}… (${text.length - REPLY_CHARS} more characters)` : text;
+  const body = escapeControls(shown, true);
+  process.stdout.write(`${response.status} ${escapeControls(response.statusText)}\n${body}${body.endsWith('\n') || !body ? '' : '\n'}`);
 }
 
 const { values, positionals } = (() => {
@@ -79,7 +91,7 @@ switch (command) {
       try {
         summary = `: ${describe(parse(body))}`;
       } catch (error) {
-        summary = ` (but the body is not a Flagsmith payload: ${error.message})`;
+        summary = ` (but the body is not a Flagsmith payload: ${escapeControls(error.message)})`;
       }
       process.stdout.write(`valid${summary}\n`);
       break;
@@ -114,8 +126,7 @@ switch (command) {
     } catch (error) {
       fail(`could not send to ${url}: ${error.cause?.message ?? error.message}`, 1);
     }
-    const text = await response.text();
-    process.stdout.write(`${response.status} ${response.statusText}\n${text}${text.endsWith('\n') || !text ? '' : '\n'}`);
+    printReply(response, await response.text());
     process.exit(response.ok ? 0 : 1);
     break;
   }

@@ -6,6 +6,8 @@
 // implementations are held to the same reviewed outputs (tests/expected/events.json) and to
 // Python's json.dumps on generated payloads.
 
+import { escapeControls } from './text.js';
+
 /** Fields Flagsmith's models store as floats: Python prints them as floats (`50.0`). */
 const FLOAT_FIELDS = new Set(['percentage_allocation']);
 
@@ -205,8 +207,15 @@ function describeChange(c, data, created) {
 
 const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-/** A one-line human summary of any event, for logs and notifications. */
+/**
+ * A one-line human summary of any event, for logs and notifications: control and
+ * bidirectional characters from the payload are escaped visibly, as in Rust's `describe`.
+ */
 export function describe(event) {
+  return escapeControls(summary(event));
+}
+
+function summary(event) {
   const data = event?.data;
   switch (event?.event_type) {
     case 'FLAG_UPDATED':
