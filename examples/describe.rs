@@ -1,9 +1,31 @@
 //! Prints the one-line summary and the diff of each webhook body given on the command line:
 //! `cargo run --example describe -- tests/fixtures/*.json`.
+//!
+//! With `--stdin` it reads one JSON string (a body) per line instead and prints, per line,
+//! `{"describe", "diff", "json"}` (`json` being `to_flagsmith_json`) or `{"error", "message"}`:
+//! what tests/js/twins.test.mjs holds the JavaScript twins to.
 
-use flagsmith_webhooks::{describe, diff, parse, ToJson};
+use std::io::BufRead;
+
+use flagsmith_webhooks::{describe, diff, parse, to_flagsmith_json, ToJson};
+use serde_json::json;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().nth(1).as_deref() == Some("--stdin") {
+        for line in std::io::stdin().lock().lines() {
+            let body: String = serde_json::from_str(&line?)?;
+            let out = match parse(body.as_bytes()) {
+                Ok(event) => json!({
+                    "describe": describe(&event),
+                    "diff": diff(&event).map(|d| d.to_json()),
+                    "json": to_flagsmith_json(&event),
+                }),
+                Err(error) => json!({ "error": error.code(), "message": error.to_string() }),
+            };
+            println!("{out}");
+        }
+        return Ok(());
+    }
     for path in std::env::args().skip(1) {
         let Ok(event) = parse(&std::fs::read(&path)?) else {
             continue; // not a webhook body (signatures.json, requests.json)
@@ -11,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let diff = diff(&event).map(|d| d.to_json());
         println!(
             "{}",
-            serde_json::json!({ "file": path, "describe": describe(&event), "diff": diff })
+            json!({ "file": path, "describe": describe(&event), "diff": diff })
         );
     }
     Ok(())
