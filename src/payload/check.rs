@@ -650,6 +650,14 @@ impl<'de> Visitor<'de> for TokenValueSeed<'_> {
         Ok(TokenValue::Other)
     }
 
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<TokenValue, E> {
+        Ok(TokenValue::Other)
+    }
+
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<TokenValue, E> {
+        Ok(TokenValue::Other)
+    }
+
     fn visit_unit<E: de::Error>(self) -> Result<TokenValue, E> {
         Ok(TokenValue::Other)
     }
@@ -776,6 +784,14 @@ impl<'de> Visitor<'de> for TopLevel {
         Self::as_object().visit_f64(value).map(Self::not_object)
     }
 
+    fn visit_i128<E: de::Error>(self, value: i128) -> Result<Top, E> {
+        Self::as_object().visit_i128(value).map(Self::not_object)
+    }
+
+    fn visit_u128<E: de::Error>(self, value: u128) -> Result<Top, E> {
+        Self::as_object().visit_u128(value).map(Self::not_object)
+    }
+
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Top, E> {
         Self::as_object().visit_str(value).map(Self::not_object)
     }
@@ -894,6 +910,14 @@ impl<'de> Visitor<'de> for EventTypeSeed<'_> {
 
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<EventTypeSeen, E> {
         self.as_string().visit_f64(value).map(not_string)
+    }
+
+    fn visit_i128<E: de::Error>(self, value: i128) -> Result<EventTypeSeen, E> {
+        self.as_string().visit_i128(value).map(not_string)
+    }
+
+    fn visit_u128<E: de::Error>(self, value: u128) -> Result<EventTypeSeen, E> {
+        self.as_string().visit_u128(value).map(not_string)
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<EventTypeSeen, E> {
@@ -1279,6 +1303,27 @@ mod tests {
             }
         }
         assert!(checked > 100_000, "{checked}");
+    }
+
+    /// Found by fuzzing: a `Value` hands a number beyond 64 bits over as `visit_u128`, which
+    /// every visitor of the walk must take as the bytes' walk takes the number's text.
+    #[test]
+    fn numbers_beyond_64_bits_read_the_same_from_a_value() {
+        for body in [
+            "201500422002500422002",
+            "-201500422002500422002",
+            r#"{"event_type": 201500422002500422002}"#,
+            r#"{"event_type": "X", "data": [201500422002500422002]}"#,
+            r#"{"event_type": "X", "data": {"$serde_json::private::RawValue": 201500422002500422002}}"#,
+        ] {
+            judge(body.as_bytes());
+        }
+        let regression = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/regressions/fuzz-parse-u128-number.json"
+        ))
+        .unwrap();
+        judge(&regression);
     }
 
     fn problem_of(body: &str) -> String {
