@@ -214,11 +214,14 @@ function rawBodyOf(body, limit) {
 }
 
 /** Reads a Node request stream with a limit, destroying the stream past it. */
+/**
+ * Reads a Node request stream with a limit. Past the limit it stops reading (the rest of the
+ * body is never read or buffered: the middleware answers 413 and closes the connection).
+ */
 function readNodeBody(req, limit) {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
       reject(tooLarge(limit));
       return;
     }
@@ -228,7 +231,7 @@ function readNodeBody(req, limit) {
       total += chunk.length;
       if (total > limit) {
         req.removeAllListeners('data');
-        req.resume();
+        req.pause();
         reject(tooLarge(limit));
         return;
       }
@@ -256,10 +259,21 @@ export function createNodeMiddleware(options) {
       return readNodeBody(req, core.maxBodyBytes);
     };
     const result = await core.handle(req.method, signatureFromHeaders(req.headers), readBody, { req, res });
-    if (res.headersSent) return;
+    if (res.headersSent) {
+      // A handler that wrote its own head but never ended the response would leave the
+      // request hanging until the client gives up (Flagsmith: a timeout, then a retry).
+      if (!res.writableEnded) res.end();
+      return;
+    }
     res.statusCode = result.status;
     res.setHeader('content-type', 'application/json');
     if (result.status === 405) res.setHeader('allow', 'POST');
+    if (result.status === 413 && !req.readableEnded) {
+      // The rest of an oversized body is not worth reading: close the connection once the
+      // answer is out, instead of draining up to the client's whole upload.
+      res.setHeader('connection', 'close');
+      res.on('finish', () => req.socket?.destroy());
+    }
     res.end(JSON.stringify(result.body));
   };
 }

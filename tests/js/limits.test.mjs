@@ -177,3 +177,88 @@ test('no copy of a secret stays in wasm memory, while a verifier lives or after 
     assert.notDeepEqual(secrets[0], new Uint8Array(length));
   }
 });
+
+/** A node:http server running createNodeMiddleware; `seen` records each request's bytes read. */
+async function nodeReceiver(options) {
+  const { createServer } = await import('node:http');
+  const { once } = await import('node:events');
+  const middleware = createNodeMiddleware({ secret: SECRET, ...options });
+  const seen = [];
+  const server = createServer((req, res) => {
+    const socket = req.socket;
+    socket.once('close', () => seen.push(socket.bytesRead));
+    middleware(req, res);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { port: server.address().port, seen, server };
+}
+
+/**
+ * Uploads up to `total` bytes in 64 KiB chunks over a raw socket (chunked when `chunked`), as
+ * fast as the server takes them, until the server answers and closes. Returns the answer.
+ */
+async function upload(port, total, chunked) {
+  const net = await import('node:net');
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  let answer = '';
+  let closed = false;
+  socket.on('data', (chunk) => (answer += chunk));
+  socket.on('error', () => {});
+  socket.on('close', () => (closed = true));
+  const head = chunked ? 'transfer-encoding: chunked' : `content-length: ${total}`;
+  socket.write(`POST /webhook HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nx-flagsmith-signature: ${'0'.repeat(64)}\r\n${head}\r\n\r\n`);
+  const closing = new Promise((resolve) => socket.once('close', resolve));
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  for (let sent = 0; sent < total && !closed; sent += chunk.length) {
+    const ok = socket.write(chunked ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk);
+    if (!ok && !closed) await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), closing]);
+  }
+  await closing;
+  return answer;
+}
+
+test('an oversized body is answered 413 without reading the rest of it', async () => {
+  const { port, seen, server } = await nodeReceiver({ maxBodyBytes: 1 << 20 });
+  try {
+    for (const chunked of [false, true]) {
+      const answer = await upload(port, 64 << 20, chunked);
+      assert.match(answer, /^HTTP\/1\.1 413 /, `chunked: ${chunked}`);
+      assert.match(answer, /body_too_large/);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const read = seen.at(-1);
+      console.log(`${chunked ? 'chunked' : 'content-length'} upload of 64 MiB: the server read ${read} bytes before answering 413 and closing`);
+      // Before: it read (and discarded) everything the client sent, 64 MiB here.
+      assert.ok(read < 8 << 20, `${read} bytes read`);
+    }
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+test('a handler that writes its own head but never ends the response does not leave it hanging', async () => {
+  const { port, server } = await nodeReceiver({
+    on: {
+      FLAG_UPDATED: (event, { res }) => {
+        res.writeHead(202, { 'content-type': 'text/plain' });
+        res.write('accepted');
+      },
+    },
+  });
+  try {
+    const body = fixture('01_flag_updated_env_default.json');
+    const response = await fetch(`http://127.0.0.1:${port}/webhook`, {
+      method: 'POST',
+      body,
+      headers: { 'x-flagsmith-signature': sign(SECRET, body) },
+      signal: AbortSignal.timeout(5_000),
+    });
+    assert.equal(response.status, 202);
+    assert.equal(await response.text(), 'accepted');
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
