@@ -62,7 +62,7 @@ pub struct FlagDiff {
     pub changes: Vec<Change>,
 }
 
-/// The changes of a FLAG_UPDATED or FLAG_DELETED event; `None` for other events.
+/// The changes of a FLAG_UPDATED, FLAG_CREATED or FLAG_DELETED event; `None` for other events.
 pub fn diff(event: &Event) -> Option<FlagDiff> {
     diff_change(event.flag_change()?)
 }
@@ -262,7 +262,9 @@ pub fn describe(event: &Event) -> String {
 
 fn summary(event: &Event) -> String {
     match event {
-        Event::FlagUpdated(envelope) => describe_flag(&envelope.data, false),
+        Event::FlagUpdated(envelope) | Event::FlagCreated(envelope) => {
+            describe_flag(&envelope.data, false)
+        }
         Event::FlagDeleted(envelope) => describe_flag(&envelope.data, true),
         Event::AuditLogCreated(envelope) => {
             let log = &envelope.data;
@@ -271,7 +273,9 @@ fn summary(event: &Event) -> String {
             if let Some(author) = &log.author {
                 context.push(format!("by {}", author.email));
             }
-            context.push(format!("project {}", log.project.name));
+            if let Some(project) = &log.project {
+                context.push(format!("project {}", project.name));
+            }
             if let Some(environment) = &log.environment {
                 context.push(format!("environment {}", environment.name));
             }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod delivery;
 mod diff;
 mod error;
 mod payload;
@@ -10,8 +11,10 @@ mod text;
 mod wasm;
 mod wire;
 
+pub use delivery::{tolerant_payload, Delivery, NonConforming, Payload};
 pub use diff::{describe, diff, Change, FlagDiff, Scope};
 pub use error::{Error, MismatchCause};
+pub use payload::check::Deviation;
 pub use payload::{
     event_types, from_value, parse, validate, AuditEnvironment, AuditLog, AuditProject, Author,
     Envelope, Event, Extra, Feature, FeatureSegment, FeatureState, FlagChange, FlagValue,
@@ -19,7 +22,7 @@ pub use payload::{
     MultivariateValue, NamedRef, Publisher, Segment, SegmentMembership, ToJson, Trait, TraitValue,
     UnknownEvent, VersionPublished, VersionedState,
 };
-pub use signature::{sign, verify, Verifier, SIGNATURE_HEX_LENGTH};
+pub use signature::{sign, verify, Authentic, Verifier, SIGNATURE_HEX_LENGTH};
 pub use wire::{normalize_float_fields, to_flagsmith_json, value_to_flagsmith_json};
 
 /// The header Flagsmith sends the signature in. Header names are case-insensitive; the

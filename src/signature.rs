@@ -156,6 +156,13 @@ impl Verifier {
     /// A mismatch costs one pass over the body per secret, as a match does, plus exactly one
     /// more for the diagnosis, whatever the secrets are.
     pub fn check(&self, body: &[u8], signature: &str) -> Result<usize, Error> {
+        self.authenticate(body, signature)
+            .map(|authentic| authentic.secret_index)
+    }
+
+    /// Like [`check`](Verifier::check), and also gives the delivery's key, from the same pass
+    /// over the body.
+    pub fn authenticate(&self, body: &[u8], signature: &str) -> Result<Authentic, Error> {
         let candidates: Vec<[u8; 32]> = candidate_pieces(signature)
             .filter_map(decode_candidate)
             .collect();
@@ -183,15 +190,17 @@ impl Verifier {
             let mut mac = key.clone();
             feed(&mut mac, head);
             if tail.is_empty() {
-                if matches(&mac.finalize()) {
-                    return Ok(index);
+                let tag = mac.finalize();
+                if matches(&tag) {
+                    return Ok(Authentic::new(index, &tag));
                 }
                 continue;
             }
             let without_tail = mac.clone();
             feed(&mut mac, tail);
-            if matches(&mac.finalize()) {
-                return Ok(index);
+            let tag = mac.finalize();
+            if matches(&tag) {
+                return Ok(Authentic::new(index, &tag));
             }
             trailing_whitespace |= matches(&without_tail.finalize());
         }
@@ -221,6 +230,38 @@ impl Verifier {
         }
         wire_format_deviation(body.trim_ascii_end())
             .unwrap_or(MismatchCause::WrongSecretOrAlteredBody)
+    }
+}
+
+/// A body whose signature matched: which secret signed it, and the delivery's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Authentic {
+    /// Index of the secret that signed the body (0: the current one).
+    pub secret_index: usize,
+    /// Identifies the delivery: the same for Flagsmith's byte-identical retries, different for
+    /// different bodies, for de-duplication and logs. 64 hex characters of
+    /// SHA-256(`flagsmith-webhooks delivery key v1` ‖ 0 ‖ the HMAC tag), so it is computed from
+    /// the tag that verification already made, without another pass over the body, and it is
+    /// no signature: knowing it does not help forge one, under this secret or any other (a
+    /// key logged during a rotation cannot be replayed as a signature later).
+    pub delivery_key: String,
+}
+
+/// The domain of [`Authentic::delivery_key`]'s hash, so that it cannot collide with any other
+/// use of SHA-256 over a tag.
+const DELIVERY_KEY_DOMAIN: &[u8] = b"flagsmith-webhooks delivery key v1\0";
+
+impl Authentic {
+    fn new(secret_index: usize, tag: &CtOutput<HmacSha256>) -> Self {
+        use sha2::Digest;
+        let mut hasher = Sha256::new();
+        hasher.update(DELIVERY_KEY_DOMAIN);
+        hasher.update(tag.clone().into_bytes());
+        Authentic {
+            secret_index,
+            delivery_key: hex::encode(hasher.finalize()),
+        }
     }
 }
 

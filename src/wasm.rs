@@ -15,6 +15,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, MismatchCause};
+use crate::payload::check::{self, Deviation};
 use crate::payload::validate;
 use crate::signature::Verifier;
 
@@ -110,6 +111,45 @@ impl WasmVerifier {
         self.check_bytes(body.as_bytes(), signature)
     }
 
+    /// For receivers: verifies, then checks the payload tolerantly. Returns
+    /// `index \n delivery key \n deviations`, the deviations as a JSON array, or empty when the
+    /// body fits the model; throws for a signature problem, a body that is not JSON, or JSON
+    /// that is not an object. One pass over the body for the signature and the key.
+    #[wasm_bindgen(js_name = deliverBytes)]
+    pub fn deliver_bytes(&self, body: &[u8], signature: &str) -> Result<String, JsValue> {
+        let authentic = self
+            .inner
+            .authenticate(body, signature)
+            .map_err(|error| to_js(&error))?;
+        let tolerated = check::tolerate(body).map_err(|error| to_js(&error))?;
+        let deviations = if tolerated.deviations.is_empty() && tolerated.class.is_some() {
+            String::new()
+        } else {
+            deviations_json(&tolerated.deviations)
+        };
+        Ok(format!(
+            "{}\n{}\n{deviations}",
+            authentic.secret_index, authentic.delivery_key
+        ))
+    }
+
+    /// [`WasmVerifier::deliver_bytes`] for a body given as text.
+    #[wasm_bindgen(js_name = deliverText)]
+    pub fn deliver_text(&self, body: &str, signature: &str) -> Result<String, JsValue> {
+        self.deliver_bytes(body.as_bytes(), signature)
+    }
+
+    /// Verifies and validates strictly, as `check_bytes`, and returns the delivery key.
+    #[wasm_bindgen(js_name = checkKeyBytes)]
+    pub fn check_key_bytes(&self, body: &[u8], signature: &str) -> Result<String, JsValue> {
+        let authentic = self
+            .inner
+            .authenticate(body, signature)
+            .map_err(|error| to_js(&error))?;
+        validate(body).map_err(|error| to_js(&error))?;
+        Ok(authentic.delivery_key)
+    }
+
     /// Signs with the first secret.
     #[wasm_bindgen(js_name = signBytes)]
     pub fn sign_bytes(&self, body: &[u8]) -> String {
@@ -121,4 +161,42 @@ impl WasmVerifier {
     pub fn sign_text(&self, body: &str) -> String {
         self.inner.sign(body.as_bytes())
     }
+}
+
+/// The deviations as a JSON array, for the JavaScript side (which parses the body itself).
+fn deviations_json(deviations: &[Deviation]) -> String {
+    let mut out = String::from("[");
+    for (index, deviation) in deviations.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"path\":");
+        json_string(&mut out, &deviation.path);
+        out.push_str(",\"expected\":");
+        json_string(&mut out, &deviation.expected);
+        out.push_str(",\"found\":");
+        json_string(&mut out, &deviation.found);
+        out.push('}');
+    }
+    out.push(']');
+    out
+}
+
+/// A JSON string literal, written by hand: serde_json's serializer is not otherwise in the
+/// module, and these strings are short.
+fn json_string(out: &mut String, text: &str) {
+    use std::fmt::Write;
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }

@@ -202,9 +202,9 @@ fn unknown_fields_and_types_survive() {
         .contains_key("future"));
     assert_eq!(to_flagsmith_json(&event), extended);
 
-    let unknown = br#"{"data": {"x": 1.0}, "event_type": "FLAG_CREATED"}"#;
+    let unknown = br#"{"data": {"x": 1.0}, "event_type": "SEGMENT_ARCHIVED"}"#;
     let event = parse(unknown).unwrap();
-    assert!(matches!(&event, Event::Unknown(u) if u.event_type == "FLAG_CREATED"));
+    assert!(matches!(&event, Event::Unknown(u) if u.event_type == "SEGMENT_ARCHIVED"));
     assert_eq!(to_flagsmith_json(&event).as_bytes(), unknown);
 }
 

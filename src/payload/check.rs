@@ -45,7 +45,7 @@ pub(crate) enum Kind {
     Num,
     /// Exactly null.
     Null,
-    /// A string, an integer, a boolean or null.
+    /// A string, a number, a boolean or null.
     FlagValue,
     /// An integer or a string.
     IdentityRef,
@@ -112,11 +112,76 @@ const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 /// The largest integer JavaScript holds exactly (`Number.MAX_SAFE_INTEGER`).
 pub(crate) const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
-/// A problem found in a value (boxed: results travel up every level of the walk).
-pub(crate) type Problem = Option<Box<Error>>;
+/// One way a body departs from the model: where, what the model expects there, and what was
+/// found (a type name, `nothing` for a missing field, or a short excerpt). Receivers hand an
+/// authentic body with deviations to user code whole, with this list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deviation {
+    /// JSON path, as in error messages: `data.new_state.enabled`, `(the top level)`.
+    pub path: String,
+    /// What the model expects there: `a boolean`, `an integer`, `null`.
+    pub expected: String,
+    /// What the body has there: `a string`, `nothing`, or an excerpt of the value.
+    pub found: String,
+}
 
-fn problem(path: &Path<'_>, reason: String) -> Problem {
-    Some(Box::new(invalid(path, reason)))
+/// A problem found in a value: the deviation, and the message it gets as an error when that
+/// message is not "expected …, found …" (boxed: results travel up every level of the walk).
+pub(crate) struct Found {
+    deviation: Deviation,
+    reason: Option<String>,
+}
+
+impl Found {
+    pub(crate) fn into_error(self) -> Error {
+        let Deviation {
+            path,
+            expected,
+            found,
+        } = self.deviation;
+        Error::InvalidPayload {
+            path,
+            reason: self
+                .reason
+                .unwrap_or_else(|| format!("expected {expected}, found {found}")),
+        }
+    }
+}
+
+pub(crate) type Problem = Option<Box<Found>>;
+
+/// The most deviations a tolerant check lists: a body that departs further is described by the
+/// first ones (and is most likely not meant for this endpoint at all).
+pub(crate) const MAX_DEVIATIONS: usize = 50;
+
+/// Where a tolerant check collects every deviation (a strict one keeps only the first).
+pub(crate) type Sink = std::cell::RefCell<Vec<Deviation>>;
+
+/// A problem at `path`, recorded in `sink` when one is collecting.
+fn problem(
+    sink: Option<&Sink>,
+    path: &Path<'_>,
+    expected: impl Into<String>,
+    found: impl Into<String>,
+    reason: Option<String>,
+) -> Problem {
+    let shown = path.to_string();
+    let deviation = Deviation {
+        path: if shown.is_empty() {
+            "(the top level)".into()
+        } else {
+            shown
+        },
+        expected: expected.into(),
+        found: found.into(),
+    };
+    if let Some(sink) = sink {
+        let mut list = sink.borrow_mut();
+        if list.len() < MAX_DEVIATIONS {
+            list.push(deviation.clone());
+        }
+    }
+    Some(Box::new(Found { deviation, reason }))
 }
 
 /// What a kind expects, as error messages say it.
@@ -128,7 +193,7 @@ fn expected(kind: &Kind) -> Cow<'static, str> {
         Kind::Str => "a string",
         Kind::Num => "a number",
         Kind::Null => "null",
-        Kind::FlagValue => "a string, an integer, a boolean or null",
+        Kind::FlagValue => "a string, a number, a boolean or null",
         Kind::IdentityRef => "an integer or a string",
         Kind::TraitValue => "a string, a number, a boolean or null",
         Kind::Literal(text) => return Cow::Owned(format!("the string \"{text}\"")),
@@ -170,8 +235,8 @@ fn accepts(kind: &Kind, scalar: Scalar) -> bool {
 /// Which kinds take a number, and whether it must be an integer.
 fn number_wanted(kind: &Kind) -> Option<bool> {
     match kind {
-        Kind::Any | Kind::Num | Kind::TraitValue => Some(false),
-        Kind::Int | Kind::FlagValue | Kind::IdentityRef => Some(true),
+        Kind::Any | Kind::Num | Kind::TraitValue | Kind::FlagValue => Some(false),
+        Kind::Int | Kind::IdentityRef => Some(true),
         Kind::Nullable(inner) => number_wanted(inner),
         _ => None,
     }
@@ -343,6 +408,8 @@ fn float_range(text: &str) -> FloatRange {
 struct Check<'p> {
     kind: &'static Kind,
     path: &'p Path<'p>,
+    /// Where every problem goes too, in a tolerant check.
+    sink: Option<&'p Sink>,
 }
 
 impl<'de> DeserializeSeed<'de> for Check<'_> {
@@ -355,10 +422,7 @@ impl<'de> DeserializeSeed<'de> for Check<'_> {
 
 impl Check<'_> {
     fn mismatch(&self, found: &str) -> Problem {
-        problem(
-            self.path,
-            format!("expected {}, found {found}", expected(self.kind)),
-        )
+        problem(self.sink, self.path, expected(self.kind), found, None)
     }
 
     fn scalar(&self, scalar: Scalar) -> Problem {
@@ -377,14 +441,14 @@ impl Check<'_> {
             .integer()
             .is_some_and(|value| value.is_some_and(|v| i64::try_from(v).is_ok()));
         if integer_wanted && !fits_i64 {
-            return problem(
-                self.path,
-                format!("expected an integer, found the number {}", number.shown()),
-            );
+            let shown = number.shown();
+            let reason = format!("expected an integer, found the number {shown}");
+            return problem(self.sink, self.path, "an integer", shown, Some(reason));
         }
-        number
-            .unrepresentable()
-            .and_then(|reason| problem(self.path, reason))
+        number.unrepresentable().and_then(|reason| {
+            let expected = "a number JavaScript reads as written";
+            problem(self.sink, self.path, expected, number.shown(), Some(reason))
+        })
     }
 }
 
@@ -441,11 +505,14 @@ impl<'de> Visitor<'de> for Check<'_> {
         };
         let mut first = None;
         let mut index = 0;
+        // Inside a value that is already wrong, nothing more is worth listing.
+        let sink = item.and(self.sink);
         loop {
             let here = Path::Index(self.path, index);
             let check = Check {
                 kind: item.unwrap_or(&ANY),
                 path: &here,
+                sink,
             };
             match seq.next_element_seed(check)? {
                 None => break,
@@ -464,10 +531,16 @@ impl<'de> Visitor<'de> for Check<'_> {
             Kind::Object(fields) | Kind::Nullable(Kind::Object(fields)) => fields,
             _ => &[],
         };
+        let is_object = matches!(
+            self.kind,
+            Kind::Any | Kind::Object(_) | Kind::Nullable(Kind::Object(_))
+        );
+        // Inside a value that is already wrong, nothing more is worth listing.
+        let sink = if is_object { self.sink } else { None };
         let mut seen: u64 = 0;
         // The last problem of each known field (a later duplicate replaces an earlier one), and
         // the first anywhere else. Empty unless something is wrong.
-        let mut field_problems: Vec<(usize, Box<Error>)> = Vec::new();
+        let mut field_problems: Vec<(usize, Box<Found>)> = Vec::new();
         let mut other_problem: Problem = None;
         let mut first = true;
         while let Some(key) = map.next_key_seed(KeyOf { fields })? {
@@ -480,7 +553,8 @@ impl<'de> Visitor<'de> for Check<'_> {
                             return Ok(self.number(NumberSeen::Text(&text)));
                         }
                         _ => {
-                            other_problem = other_problem.or_else(|| reserved_key(&here, token));
+                            let found = reserved_key(sink, &here, token);
+                            other_problem = other_problem.or(found);
                         }
                     }
                 }
@@ -493,6 +567,7 @@ impl<'de> Visitor<'de> for Check<'_> {
                     let found = map.next_value_seed(Check {
                         kind: field.kind,
                         path: &here,
+                        sink,
                     })?;
                     field_problems.retain(|(at, _)| *at != index);
                     if let Some(found) = found {
@@ -504,40 +579,45 @@ impl<'de> Visitor<'de> for Check<'_> {
                     let found = map.next_value_seed(Check {
                         kind: &ANY,
                         path: &here,
+                        sink,
                     })?;
                     other_problem = other_problem.or(found);
                 }
             }
             first = false;
         }
-        if !matches!(
-            self.kind,
-            Kind::Any | Kind::Object(_) | Kind::Nullable(Kind::Object(_))
-        ) {
+        if !is_object {
             return Ok(self.mismatch("an object"));
         }
+        // In declaration order; every missing field is listed (when collecting), the first
+        // problem is the answer.
+        let mut first_problem = None;
         for (index, field) in fields.iter().enumerate() {
             if let Some(position) = field_problems.iter().position(|(at, _)| *at == index) {
-                return Ok(Some(field_problems.swap_remove(position).1));
-            }
-            if !field.optional && seen & (1 << index) == 0 {
-                return Ok(problem(
-                    &Path::Key(self.path, field.name),
-                    "the field is missing".into(),
-                ));
+                let found = field_problems.swap_remove(position).1;
+                first_problem = first_problem.or(Some(found));
+            } else if !field.optional && seen & (1 << index) == 0 {
+                let here = Path::Key(self.path, field.name);
+                let reason = Some("the field is missing".to_string());
+                let found = problem(sink, &here, expected(field.kind), "nothing", reason);
+                first_problem = first_problem.or(found);
             }
         }
-        Ok(other_problem)
+        Ok(first_problem.or(other_problem))
     }
 }
 
-fn reserved_key(path: &Path<'_>, token: &str) -> Problem {
+fn reserved_key(sink: Option<&Sink>, path: &Path<'_>, token: &str) -> Problem {
+    let reason = format!(
+        "the key `{token}` is reserved by serde_json, which would read this object as \
+         something else; Flagsmith never sends it"
+    );
     problem(
+        sink,
         path,
-        format!(
-            "the key `{token}` is reserved by serde_json, which would read this object as \
-             something else; Flagsmith never sends it"
-        ),
+        "no key reserved by serde_json",
+        token,
+        Some(reason),
     )
 }
 
@@ -666,6 +746,7 @@ impl<'de> Visitor<'de> for TokenValueSeed<'_> {
         let check = Check {
             kind: &ANY,
             path: self.path,
+            sink: None,
         };
         check.visit_seq(seq).map(|_| TokenValue::Other)
     }
@@ -674,6 +755,7 @@ impl<'de> Visitor<'de> for TokenValueSeed<'_> {
         let check = Check {
             kind: &ANY,
             path: self.path,
+            sink: None,
         };
         check.visit_map(map).map(|_| TokenValue::Other)
     }
@@ -694,8 +776,9 @@ pub(crate) enum Class {
 pub(crate) const IDENTITY_KEYS: [&str; 4] = ["identity", "traits", "flags", "segments"];
 
 /// The modelled event types, in one place for the classification and the fast path.
-const MODELLED: [&str; 4] = [
+const MODELLED: [&str; 5] = [
     event_types::FLAG_UPDATED,
+    event_types::FLAG_CREATED,
     event_types::FLAG_DELETED,
     event_types::NEW_VERSION_PUBLISHED,
     event_types::AUDIT_LOG_CREATED,
@@ -707,7 +790,7 @@ enum EventTypeSeen {
     Modelled(&'static str),
     Other,
     /// Not a string: the problem to report.
-    NotString(Box<Error>),
+    NotString(Box<Found>),
 }
 
 /// What the first pass learns from the top level.
@@ -757,6 +840,7 @@ impl TopLevel {
         Check {
             kind: &OBJECT,
             path: &Path::Root,
+            sink: None,
         }
     }
 }
@@ -823,7 +907,7 @@ impl<'de> Visitor<'de> for TopLevel {
                             let number = Self::as_object().number(NumberSeen::Text(&text));
                             return Ok(Self::not_object(number));
                         }
-                        _ => reserved_key(&here, token),
+                        _ => reserved_key(None, &here, token),
                     }
                 }
                 Key::Field(0) => {
@@ -838,6 +922,7 @@ impl<'de> Visitor<'de> for TopLevel {
                     map.next_value_seed(Check {
                         kind: &ANY,
                         path: &here,
+                        sink: None,
                     })?
                 }
                 Key::Unknown(name) => {
@@ -845,6 +930,7 @@ impl<'de> Visitor<'de> for TopLevel {
                     map.next_value_seed(Check {
                         kind: &ANY,
                         path: &here,
+                        sink: None,
                     })?
                 }
             };
@@ -874,6 +960,7 @@ impl EventTypeSeed<'_> {
         Check {
             kind: &STR,
             path: self.path,
+            sink: None,
         }
     }
 }
@@ -986,7 +1073,7 @@ const FLAG_CHANGE_FIELDS: &[Field] = match <FlagChange as Shape>::KIND {
 };
 const FLAG_CHANGE_COUNT: usize = FLAG_CHANGE_FIELDS.len();
 const STATE: Kind = <FeatureState as Shape>::KIND;
-/// FLAG_UPDATED always carries the new state.
+/// FLAG_UPDATED (and FLAG_CREATED) always carries the new state.
 const UPDATED_FIELDS: [Field; FLAG_CHANGE_COUNT] = require(FLAG_CHANGE_FIELDS, "new_state", &STATE);
 /// FLAG_DELETED carries `new_state: null` and the state before the deletion.
 const DELETED_FIELDS: [Field; FLAG_CHANGE_COUNT] = require(
@@ -1017,6 +1104,7 @@ fn envelope_schema(event_type: &str, exact: bool) -> &'static Kind {
         };
     }
     const UPDATED: Kind = Kind::Literal(event_types::FLAG_UPDATED);
+    const CREATED: Kind = Kind::Literal(event_types::FLAG_CREATED);
     const DELETED: Kind = Kind::Literal(event_types::FLAG_DELETED);
     const VERSION: Kind = Kind::Literal(event_types::NEW_VERSION_PUBLISHED);
     const AUDIT: Kind = Kind::Literal(event_types::AUDIT_LOG_CREATED);
@@ -1024,10 +1112,13 @@ fn envelope_schema(event_type: &str, exact: bool) -> &'static Kind {
     const AUDIT_DATA: Kind = <AuditLog as Shape>::KIND;
     match (event_type, exact) {
         (event_types::FLAG_UPDATED, true) => envelope!(&UPDATED_DATA, &UPDATED),
+        (event_types::FLAG_CREATED, true) => envelope!(&UPDATED_DATA, &CREATED),
         (event_types::FLAG_DELETED, true) => envelope!(&DELETED_DATA, &DELETED),
         (event_types::NEW_VERSION_PUBLISHED, true) => envelope!(&VERSION_DATA, &VERSION),
         (_, true) => envelope!(&AUDIT_DATA, &AUDIT),
-        (event_types::FLAG_UPDATED, false) => envelope!(&UPDATED_DATA, &STR),
+        (event_types::FLAG_UPDATED | event_types::FLAG_CREATED, false) => {
+            envelope!(&UPDATED_DATA, &STR)
+        }
         (event_types::FLAG_DELETED, false) => envelope!(&DELETED_DATA, &STR),
         (event_types::NEW_VERSION_PUBLISHED, false) => envelope!(&VERSION_DATA, &STR),
         (_, false) => envelope!(&AUDIT_DATA, &STR),
@@ -1094,57 +1185,127 @@ pub(crate) fn json_error(error: &serde_json::Error) -> Error {
     }
 }
 
-fn walk<'de>(input: &impl Input<'de>, kind: &'static Kind) -> Result<(), Error> {
-    match input.run(Check {
+fn walk<'de>(
+    input: &impl Input<'de>,
+    kind: &'static Kind,
+    sink: Option<&Sink>,
+) -> Result<Problem, Error> {
+    input.run(Check {
         kind,
         path: &Path::Root,
-    })? {
-        None => Ok(()),
-        Some(found) => Err(*found),
-    }
+        sink,
+    })
 }
 
-/// The `event_type` error of a body that has none and is no identity body either.
-fn event_type_missing() -> Error {
-    invalid(
+/// The problem of a body that has no `event_type` and is no identity body either.
+fn event_type_missing(sink: Option<&Sink>) -> Problem {
+    let reason = "the field is missing, and the body is not an identity integration body \
+                  either (that has `identity`, `traits`, `flags` and `segments`)";
+    problem(
+        sink,
         &Path::Key(&Path::Root, "event_type"),
-        "the field is missing, and the body is not an identity integration body either \
-         (that has `identity`, `traits`, `flags` and `segments`)",
+        "a string",
+        "nothing",
+        Some(reason.into()),
     )
+}
+
+/// Classifies the top level: the class, or the problem that leaves the body without one.
+fn classify<'de>(
+    input: &impl Input<'de>,
+    sink: Option<&Sink>,
+) -> Result<(Option<Class>, Top), Error> {
+    let mut top = input.run(TopLevel)?;
+    if let Some(found) = top.not_object.take() {
+        return Err(found.into_error());
+    }
+    let class = match std::mem::replace(&mut top.event_type, EventTypeSeen::Absent) {
+        EventTypeSeen::NotString(found) => {
+            if let Some(sink) = sink {
+                sink.borrow_mut().push(found.deviation.clone());
+            }
+            top.problem = Some(found);
+            None
+        }
+        EventTypeSeen::Modelled(known) => Some(Class::Known(known)),
+        EventTypeSeen::Other => Some(Class::Unknown),
+        EventTypeSeen::Absent if top.identity_keys == 0b11110 => Some(Class::Identity),
+        EventTypeSeen::Absent => {
+            top.problem = event_type_missing(sink);
+            None
+        }
+    };
+    Ok((class, top))
+}
+
+/// The schema the body is checked against once classified.
+fn schema_of(class: Class) -> &'static Kind {
+    match class {
+        Class::Known(known) => envelope_schema(known, false),
+        Class::Identity => &<IdentityPayload as Shape>::KIND,
+        Class::Unknown => &OBJECT,
+    }
 }
 
 /// Checks that `input` is a payload the model accepts, and says what it is; otherwise the first
 /// problem: `invalid_json` (with line and column) or `invalid_payload` (with the JSON path).
 /// Memory: the walk's stack and the problem, never a tree of the input.
 pub(crate) fn check<'de>(input: impl Input<'de>) -> Result<Class, Error> {
+    check_input(&input)
+}
+
+fn check_input<'de>(input: &impl Input<'de>) -> Result<Class, Error> {
     // One pass for Flagsmith's own bytes: the guessed type's schema, whose event_type must be
     // that very type. Anything else, including a problem it finds, is settled below.
     if let Some(guess) = input.guess() {
-        if walk(&input, envelope_schema(guess, true)).is_ok() {
+        if matches!(walk(input, envelope_schema(guess, true), None), Ok(None)) {
             return Ok(Class::Known(guess));
         }
     }
-    let top = input.run(TopLevel)?;
-    if let Some(found) = top.not_object {
-        return Err(*found);
-    }
-    let class = match top.event_type {
-        EventTypeSeen::NotString(found) => return Err(*found),
-        EventTypeSeen::Modelled(known) => Class::Known(known),
-        EventTypeSeen::Other => Class::Unknown,
-        EventTypeSeen::Absent if top.identity_keys == 0b11110 => Class::Identity,
-        EventTypeSeen::Absent => return Err(event_type_missing()),
+    let (class, top) = classify(input, None)?;
+    let found = match class {
+        // Without a class, the problem is what left the body without one.
+        None => top.problem.or_else(|| event_type_missing(None)),
+        // The first pass already read every value of an event type kept whole.
+        Some(Class::Unknown) => top.problem,
+        Some(class) => walk(input, schema_of(class), None)?,
     };
-    match class {
-        Class::Known(known) => walk(&input, envelope_schema(known, false))?,
-        Class::Identity => walk(&input, &<IdentityPayload as Shape>::KIND)?,
-        Class::Unknown => {
-            if let Some(found) = top.problem {
-                return Err(*found);
-            }
-        }
+    let Some(class) = class else {
+        return Err(found.map_or_else(
+            || invalid(&Path::Root, "no event type"),
+            |found| found.into_error(),
+        ));
+    };
+    match found {
+        None => Ok(class),
+        Some(found) => Err(found.into_error()),
     }
-    Ok(class)
+}
+
+/// What a tolerant check makes of a JSON object: its class, when it has one, and every way it
+/// departs from the model (at most [`MAX_DEVIATIONS`]), empty when it conforms.
+pub(crate) struct Tolerated {
+    pub(crate) class: Option<Class>,
+    pub(crate) deviations: Vec<Deviation>,
+}
+
+/// Like [`check`], but lists every deviation instead of failing on the first. Fails only when
+/// the body is not JSON (`invalid_json`) or not a JSON object (`invalid_payload`).
+pub(crate) fn tolerate<'de>(input: impl Input<'de>) -> Result<Tolerated, Error> {
+    if check_input(&input).is_ok() {
+        let (class, _) = classify(&input, None)?;
+        return Ok(Tolerated {
+            class,
+            deviations: Vec::new(),
+        });
+    }
+    let sink = Sink::default();
+    let (class, _) = classify(&input, Some(&sink))?;
+    walk(&input, class.map_or(&OBJECT, schema_of), Some(&sink))?;
+    Ok(Tolerated {
+        class,
+        deviations: sink.into_inner(),
+    })
 }
 
 #[cfg(test)]

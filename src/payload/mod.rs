@@ -26,6 +26,9 @@ pub enum Event {
     FlagUpdated(Envelope<FlagChange>),
     /// `FLAG_DELETED`: a feature was deleted (`new_state` is null).
     FlagDeleted(Envelope<FlagChange>),
+    /// `FLAG_CREATED`: a feature was created (planned upstream, Flagsmith PR #7900): the data of
+    /// FLAG_UPDATED without `previous_state`. Creations may stop arriving as FLAG_UPDATED.
+    FlagCreated(Envelope<FlagChange>),
     /// `NEW_VERSION_PUBLISHED`: a version of a feature was published (feature versioning v2).
     NewVersionPublished(Envelope<VersionPublished>),
     /// `AUDIT_LOG_CREATED`: an audit log record, sent to organisation webhooks.
@@ -42,6 +45,8 @@ pub mod event_types {
     pub const FLAG_UPDATED: &str = "FLAG_UPDATED";
     /// See [`Event::FlagDeleted`](super::Event::FlagDeleted).
     pub const FLAG_DELETED: &str = "FLAG_DELETED";
+    /// See [`Event::FlagCreated`](super::Event::FlagCreated).
+    pub const FLAG_CREATED: &str = "FLAG_CREATED";
     /// See [`Event::NewVersionPublished`](super::Event::NewVersionPublished).
     pub const NEW_VERSION_PUBLISHED: &str = "NEW_VERSION_PUBLISHED";
     /// See [`Event::AuditLogCreated`](super::Event::AuditLogCreated).
@@ -57,7 +62,7 @@ pub struct Envelope<T> {
     pub extra: Extra,
 }
 
-/// An enveloped event of a type this version does not know, such as a future `FLAG_CREATED`.
+/// An enveloped event of a type this version does not know, kept whole.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnknownEvent {
     /// The `event_type` as sent.
@@ -72,6 +77,7 @@ impl Event {
         Some(match self {
             Event::FlagUpdated(_) => event_types::FLAG_UPDATED,
             Event::FlagDeleted(_) => event_types::FLAG_DELETED,
+            Event::FlagCreated(_) => event_types::FLAG_CREATED,
             Event::NewVersionPublished(_) => event_types::NEW_VERSION_PUBLISHED,
             Event::AuditLogCreated(_) => event_types::AUDIT_LOG_CREATED,
             Event::Identity(_) => return None,
@@ -79,10 +85,12 @@ impl Event {
         })
     }
 
-    /// For FLAG_UPDATED and FLAG_DELETED, their data.
+    /// For FLAG_UPDATED, FLAG_CREATED and FLAG_DELETED, their data.
     pub fn flag_change(&self) -> Option<&FlagChange> {
         match self {
-            Event::FlagUpdated(envelope) | Event::FlagDeleted(envelope) => Some(&envelope.data),
+            Event::FlagUpdated(envelope)
+            | Event::FlagCreated(envelope)
+            | Event::FlagDeleted(envelope) => Some(&envelope.data),
             _ => None,
         }
     }
@@ -99,7 +107,9 @@ impl ToJson for Event {
         }
         let event_type = self.event_type().unwrap_or_default();
         match self {
-            Event::FlagUpdated(e) | Event::FlagDeleted(e) => enveloped(event_type, e),
+            Event::FlagUpdated(e) | Event::FlagCreated(e) | Event::FlagDeleted(e) => {
+                enveloped(event_type, e)
+            }
             Event::NewVersionPublished(e) => enveloped(event_type, e),
             Event::AuditLogCreated(e) => enveloped(event_type, e),
             Event::Identity(payload) => payload.to_json(),
@@ -132,9 +142,9 @@ impl<'de> serde::Deserialize<'de> for Event {
 ///
 /// ```
 /// use flagsmith_webhooks::{parse, Event};
-/// let body = br#"{"data": {"feature": "x"}, "event_type": "FLAG_CREATED"}"#;
+/// let body = br#"{"data": {"segment": "x"}, "event_type": "SEGMENT_ARCHIVED"}"#;
 /// let Event::Unknown(event) = parse(body)? else { unreachable!() };
-/// assert_eq!(event.event_type, "FLAG_CREATED");
+/// assert_eq!(event.event_type, "SEGMENT_ARCHIVED");
 /// # Ok::<(), flagsmith_webhooks::Error>(())
 /// ```
 pub fn parse(body: &[u8]) -> Result<Event, Error> {
@@ -174,6 +184,7 @@ pub(crate) fn build(value: Value, class: Class) -> Result<Event, Error> {
     Ok(match class {
         Class::Known(event_types::FLAG_UPDATED) => Event::FlagUpdated(envelope(object)?),
         Class::Known(event_types::FLAG_DELETED) => Event::FlagDeleted(envelope(object)?),
+        Class::Known(event_types::FLAG_CREATED) => Event::FlagCreated(envelope(object)?),
         Class::Known(event_types::NEW_VERSION_PUBLISHED) => {
             Event::NewVersionPublished(envelope(object)?)
         }

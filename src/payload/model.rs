@@ -183,7 +183,7 @@ record! {
         /// Usually null for project-level records.
         pub environment: Option<AuditEnvironment>,
         /// The project, with its settings.
-        pub project: AuditProject,
+        pub project: Option<AuditProject>,
         /// Id of the object the record is about.
         pub related_object_id: Option<i64>,
         /// UUID of the object the record is about; absent in the test button's sample.
@@ -328,8 +328,10 @@ record! {
     }
 }
 
-/// A flag's value: a string, an integer, a boolean, or null.
+/// A flag's value: a string, an integer, a boolean, or null; a float too, which Flagsmith
+/// does not send today but plans to (kept as written).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FlagValue {
     /// No value.
     Null,
@@ -339,6 +341,8 @@ pub enum FlagValue {
     Integer(i64),
     /// Text.
     String(String),
+    /// A number with a fraction or an exponent.
+    Float(Number),
 }
 
 impl FromJson for FlagValue {
@@ -347,11 +351,14 @@ impl FromJson for FlagValue {
             Value::Null => Ok(FlagValue::Null),
             Value::Bool(b) => Ok(FlagValue::Bool(b)),
             Value::String(s) => Ok(FlagValue::String(s)),
-            number @ Value::Number(_) => i64::from_json(number, path).map(FlagValue::Integer),
+            Value::Number(number) => Ok(match number.as_i64() {
+                Some(integer) => FlagValue::Integer(integer),
+                None => FlagValue::Float(number),
+            }),
             other => Err(invalid(
                 path,
                 format!(
-                    "expected a string, an integer, a boolean or null, found {}",
+                    "expected a string, a number, a boolean or null, found {}",
                     describe(&other)
                 ),
             )),
@@ -370,6 +377,7 @@ impl ToJson for FlagValue {
             FlagValue::Bool(b) => Value::Bool(*b),
             FlagValue::Integer(i) => i.to_json(),
             FlagValue::String(s) => Value::String(s.clone()),
+            FlagValue::Float(number) => Value::Number(number.clone()),
         }
     }
 }

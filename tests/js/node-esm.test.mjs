@@ -131,8 +131,8 @@ test('the parsed event is plain JSON with Flagsmith field names', () => {
   assert.equal(Object.getPrototypeOf(event), Object.prototype);
   const [first] = event.data.new_state.multivariate_feature_state_values;
   assert.deepEqual(first, { id: 9101, multivariate_feature_option: { id: 611, value: 'Purchase' }, percentage_allocation: 30 });
-  const unknown = parse('{"data": {"x": 1}, "event_type": "FLAG_CREATED", "extra": [true]}');
-  assert.deepEqual(unknown, { data: { x: 1 }, event_type: 'FLAG_CREATED', extra: [true] });
+  const unknown = parse('{"data": {"x": 1}, "event_type": "SEGMENT_ARCHIVED", "extra": [true]}');
+  assert.deepEqual(unknown, { data: { x: 1 }, event_type: 'SEGMENT_ARCHIVED', extra: [true] });
 });
 
 test('init() and initSync() are harmless no-ops in Node', async () => {

@@ -102,12 +102,12 @@ test('diff reports created and deleted states with a missing side', () => {
 });
 
 test('unknown event types and unknown fields come through intact', () => {
-  const body = '{"data": {"deep": {"x": [1.5, "\\u00e9"]}}, "event_type": "FLAG_CREATED", "top": null}';
+  const body = '{"data": {"deep": {"x": [1.5, "\\u00e9"]}}, "event_type": "SEGMENT_ARCHIVED", "top": null}';
   const event = parse(body);
-  assert.deepEqual(event, { data: { deep: { x: [1.5, 'é'] } }, event_type: 'FLAG_CREATED', top: null });
+  assert.deepEqual(event, { data: { deep: { x: [1.5, 'é'] } }, event_type: 'SEGMENT_ARCHIVED', top: null });
   assert.equal(isKnownEvent(event), false);
   assert.equal(toFlagsmithJson(event), body);
-  assert.match(describe(event), /^FLAG_CREATED event/);
+  assert.match(describe(event), /^SEGMENT_ARCHIVED event/);
   const identityCase = vectors.parse.find((c) => c.identity);
   const identity = parse(identityCase.body);
   assert.equal(isIdentityPayload(identity), true);

@@ -86,7 +86,12 @@ def feature_state(rng):
 
 def payload(rng):
     kind = rng.choice(["FLAG_UPDATED", "FLAG_DELETED", "AUDIT_LOG_CREATED", "NEW_VERSION_PUBLISHED",
-                       "IDENTITY", "FLAG_CREATED"])
+                       "IDENTITY", "FLAG_CREATED", "SEGMENT_ARCHIVED"])
+    if kind == "FLAG_CREATED":
+        # Planned upstream (Flagsmith PR #7900): FLAG_UPDATED's data without previous_state.
+        data = {"changed_by": rng.choice(["", text(rng)]), "new_state": feature_state(rng),
+                "timestamp": rng.choice(["", "2026-08-21T10:15:02.481516Z"])}
+        return {"data": extra(rng, data), "event_type": kind}
     if kind in ("FLAG_UPDATED", "FLAG_DELETED"):
         data = {"changed_by": rng.choice(["", text(rng)]),
                 "new_state": None if kind == "FLAG_DELETED" else feature_state(rng),

@@ -192,8 +192,8 @@ parse += [
     {"name": "identity integration body (no envelope)", "body": identity_body,
      "event_type": None, "identity": "user-42"},
     {"name": "unknown event type is kept", "body":
-        '{"data": {"anything": [1, 2.5, "x"]}, "event_type": "FLAG_CREATED", "new_top": true}',
-     "event_type": "FLAG_CREATED"},
+        '{"data": {"anything": [1, 2.5, "x"]}, "event_type": "SEGMENT_ARCHIVED", "new_top": true}',
+     "event_type": "SEGMENT_ARCHIVED"},
     {"name": "not JSON", "body": '{"data": ', "code": "invalid_json", "line": 1, "column": 9},
     {"name": "not JSON on the second line", "body": '{"a": 1,\n "b": }', "code": "invalid_json",
      "line": 2, "column": 7},
