@@ -142,8 +142,11 @@ fn deleted_identity_segment_and_audit_fields() {
     assert_eq!(audit.author.as_ref().unwrap().email, "jane.doe@example.com");
     assert_eq!(audit.related_object_type.as_deref(), Some("FEATURE"));
     assert_eq!(audit.related_object_uuid, Some(None));
-    assert_eq!(audit.project.organisation, Some(3));
-    assert_eq!(audit.project.extra["stale_flags_limit_days"], 30);
+    assert_eq!(audit.project.as_ref().and_then(|p| p.organisation), Some(3));
+    assert_eq!(
+        audit.project.as_ref().unwrap().extra["stale_flags_limit_days"],
+        30
+    );
 
     let Event::AuditLogCreated(sample) = fixture_event("12_test_button_organisation_sample.json")
     else {
