@@ -7,10 +7,12 @@
 import * as glue from '../dist/flagsmith_webhooks.js';
 import { FlagsmithWebhookError, describeType, isVerifierLike } from './errors.js';
 import { bodyTooLarge, isOverLimit, maxBodyBytesOf } from './limits.js';
+import { isKnownType } from './events.js';
 import { toFlagsmithJson } from './model.js';
 import { isReady } from './state.js';
 
 export { FlagsmithWebhookError } from './errors.js';
+export { KNOWN_EVENT_TYPES } from './events.js';
 export { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_LIMIT } from './limits.js';
 
 /** The header Flagsmith sends the signature in (look it up case-insensitively). */
@@ -188,6 +190,55 @@ export class Verifier {
     return materialise(input);
   }
 
+  /**
+   * Checks the signature and, when it matches, hands over the body whatever its shape, as long
+   * as it is a JSON object: `{ event, conforming, deviations, deliveryKey, secretIndex }`.
+   * A body that does not fit the model is kept whole (`conforming: false`, `deviations:
+   * [{ path, expected, found }]`). Throws the signature errors, `invalid_json`, `invalid_payload`
+   * for JSON that is not an object, and `body_too_large`. What the receivers use: rejecting an
+   * authentic delivery would lose it, since Flagsmith never retries a 4xx.
+   */
+  verifyDelivery(body, signature, options) {
+    const input = this.#body(body, options);
+    const header = signatureInput(signature);
+    const inner = this.#live();
+    let answer;
+    try {
+      answer = typeof input === 'string' ? inner.deliverText(input, header) : inner.deliverBytes(input, header);
+    } catch (error) {
+      throw fromWasm(error);
+    }
+    const first = answer.indexOf('\n');
+    const second = answer.indexOf('\n', first + 1);
+    const deviations = answer.length > second + 1 ? JSON.parse(answer.slice(second + 1)) : [];
+    const event = materialise(input);
+    if (deviations.length > 0) markNonConforming(event, deviations);
+    return {
+      event,
+      conforming: deviations.length === 0,
+      deviations,
+      deliveryKey: answer.slice(first + 1, second),
+      secretIndex: Number(answer.slice(0, first)),
+    };
+  }
+
+  /**
+   * verifyAndParse, plus the delivery's key from the same pass over the body: `{ event,
+   * deliveryKey }`.
+   */
+  verifyAndParseWithKey(body, signature, options) {
+    const input = this.#body(body, options);
+    const header = signatureInput(signature);
+    const inner = this.#live();
+    let deliveryKey;
+    try {
+      deliveryKey = typeof input === 'string' ? inner.checkKeyText(input, header) : inner.checkKeyBytes(input, header);
+    } catch (error) {
+      throw fromWasm(error);
+    }
+    return { event: materialise(input), deliveryKey };
+  }
+
   /** Signs `body` with the first secret: 64 lowercase hex characters. */
   sign(body, options) {
     const input = this.#body(body, options);
@@ -272,6 +323,34 @@ export function verifyAndParse(secrets, body, signature, options) {
   return withVerifier(secrets, (verifier) => verifier.verifyAndParse(body, signature, options));
 }
 
+/** Verifier.verifyDelivery with one-shot secrets: the tolerant check the receivers use. */
+export function verifyDelivery(secrets, body, signature, options) {
+  return withVerifier(secrets, (verifier) => verifier.verifyDelivery(body, signature, options));
+}
+
+// Non-conforming events carry their deviations under a symbol shared through the global
+// registry, so that both of Node's copies of the package (import and require) recognise them.
+const DEVIATIONS = Symbol.for('flagsmith-webhooks.deviations');
+
+function markNonConforming(event, deviations) {
+  if (event !== null && typeof event === 'object') {
+    Object.defineProperty(event, DEVIATIONS, { value: deviations, enumerable: false });
+  }
+}
+
+/**
+ * True unless `event` came from a receiver or verifyDelivery with deviations from the model:
+ * then its shape is not what the TypeScript types of its event_type say.
+ */
+export function isConforming(event) {
+  return event === null || typeof event !== 'object' || !Object.hasOwn(event, DEVIATIONS);
+}
+
+/** The deviations of a non-conforming event (`[]` for a conforming one). */
+export function deviationsOf(event) {
+  return (event !== null && typeof event === 'object' && event[DEVIATIONS]) || [];
+}
+
 /**
  * Parses a webhook body WITHOUT checking its signature (use verifyAndParse on untrusted
  * input). Throws FlagsmithWebhookError `invalid_json`, `invalid_payload`, or `body_too_large`
@@ -298,11 +377,9 @@ export function wasmMemoryBytes() {
   return glue.initSync().memory.buffer.byteLength;
 }
 
-const KNOWN_EVENT_TYPES = new Set(['FLAG_UPDATED', 'FLAG_DELETED', 'NEW_VERSION_PUBLISHED', 'AUDIT_LOG_CREATED']);
-
-/** True for the four event types this version models. */
+/** True for the event types this version models (KNOWN_EVENT_TYPES), when the event fits the model. */
 export function isKnownEvent(event) {
-  return KNOWN_EVENT_TYPES.has(event?.event_type);
+  return isKnownType(event?.event_type) && isConforming(event);
 }
 
 /** True for an identity integration body (no envelope, no event_type). */

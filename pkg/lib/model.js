@@ -6,6 +6,7 @@
 // implementations are held to the same reviewed outputs (tests/expected/events.json) and to
 // Python's json.dumps on generated payloads.
 
+import { isFlagType } from './events.js';
 import { escapeControls } from './text.js';
 
 /** Fields Flagsmith's models store as floats: Python prints them as floats (`50.0`). */
@@ -112,7 +113,7 @@ function display(value) {
 // ---------------------------------------------------------------------------------------------
 // diff and describe
 
-const isFlagEvent = (event) => event?.event_type === 'FLAG_UPDATED' || event?.event_type === 'FLAG_DELETED';
+const isFlagEvent = (event) => isFlagType(event?.event_type);
 
 function scopeOf(state) {
   if (state.feature_segment) {
@@ -154,7 +155,7 @@ function allocationChanges(before, after) {
 }
 
 /**
- * What a FLAG_UPDATED or FLAG_DELETED event reports as changed, with its context; null for
+ * What a FLAG_UPDATED, FLAG_CREATED or FLAG_DELETED event reports as changed, with its context; null for
  * other events. Flagsmith's previous_state is often inaccurate: this is what the payload says.
  */
 export function diff(event) {
@@ -219,6 +220,7 @@ function summary(event) {
   const data = event?.data;
   switch (event?.event_type) {
     case 'FLAG_UPDATED':
+    case 'FLAG_CREATED':
     case 'FLAG_DELETED': {
       const flag = diff(event);
       if (!flag) return 'flag event without a state';
@@ -236,7 +238,7 @@ function summary(event) {
     case 'AUDIT_LOG_CREATED': {
       const context = [];
       if (data.author) context.push(`by ${data.author.email}`);
-      context.push(`project ${data.project.name}`);
+      if (data.project) context.push(`project ${data.project.name}`);
       if (data.environment) context.push(`environment ${data.environment.name}`);
       return `audit log: ${data.log} (${context.join(', ')})`;
     }

@@ -1,60 +1,39 @@
 // Receivers that are hard to get wrong: a Fetch-API handler (Workers, Deno, Bun, Next.js route
 // handlers, Hono), Node middleware (node:http, Express, Connect) and a framework-neutral
-// handleWebhook for the rest. They share one core, so every receiver answers the same request
-// with the same status:
+// createWebhookHandler for the rest. They share one core, so every receiver answers the same
+// request with the same status:
 //
 //   405 not POST · 413 body over maxBodyBytes · 401 missing, malformed or wrong signature ·
-//   400 not a Flagsmith payload · 500 a handler threw (or the raw body was already consumed) ·
-//   200 handled.
+//   400 not JSON, not a JSON object, or (opt-in) outside the replay window · 500 a handler
+//   threw (or the raw body was already consumed) · 202 acknowledged early while a slow handler
+//   runs on · 200 handled, or a duplicate not handled again (opt-in).
 //
+// Flagsmith never retries a 4xx or 5xx, so an authentic JSON object is always handed to user
+// code, conforming to the model or not (with its deviations): rejecting it would lose it.
 // Error responses carry the error's code and message, never the secret or the body.
 
 import { SIGNATURE_HEADER, Verifier } from './api.js';
+import { DEFAULT_ACKNOWLEDGE_AFTER_MS, createCore, headerPairs } from './core.js';
 import { FlagsmithWebhookError, isVerifierLike } from './errors.js';
 import { bodyTooLarge, maxBodyBytesOf } from './limits.js';
 
-const SIGNATURE_CODES = new Set(['missing_signature', 'malformed_signature', 'signature_mismatch']);
-const PAYLOAD_CODES = new Set(['invalid_json', 'invalid_payload', 'invalid_body']);
-const HEADER = SIGNATURE_HEADER.toLowerCase();
+export { DEFAULT_ACKNOWLEDGE_AFTER_MS };
 
+const HEADER = SIGNATURE_HEADER.toLowerCase();
 const tooLarge = bodyTooLarge;
 
-function verifierOf(options, maxBodyBytes) {
-  if (isVerifierLike(options.verifier)) return options.verifier;
-  const secrets = options.secrets ?? options.secret;
-  return new Verifier(secrets, { maxBodyBytes });
-}
-
-/**
- * Verifies, then parses; attaches a non-enumerable `deliveryKey` (so it never appears in
- * JSON.stringify or toFlagsmithJson): the body's HMAC under the current secret, 64 hex
- * characters, the same for every byte-identical retry of one delivery. Computed on first read.
- */
-function verifiedEvent(verifier, body, signature, maxBodyBytes) {
-  const event = verifier.verifyAndParse(body, signature, { maxBodyBytes });
-  let key;
-  Object.defineProperty(event, 'deliveryKey', {
-    get: () => (key ??= verifier.sign(body)),
-    enumerable: false,
-    configurable: true,
-  });
-  return event;
-}
-
-function signatureFromHeaders(headers) {
-  if (typeof headers?.get === 'function') return headers.get(HEADER);
-  // Node's IncomingHttpHeaders (lower-case names; a repeated header may already be joined),
-  // or any plain object, looked up case-insensitively.
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (name.toLowerCase() === HEADER) return value;
-  }
-  return undefined;
+/** Node's rawHeaders (`[name, value, name, value, …]`) as pairs. */
+function rawHeaderPairs(raw) {
+  const pairs = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
+  return pairs;
 }
 
 /** Reads a Fetch body with a limit, without buffering more than the limit. */
 async function readFetchBody(request, limit) {
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (request.bodyUsed) throw alreadyParsed('fetch');
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks = [];
@@ -80,81 +59,25 @@ async function readFetchBody(request, limit) {
 }
 
 /**
- * Verifies a Fetch-API Request and returns its event (with `deliveryKey`), or throws
- * FlagsmithWebhookError. Reads the body with a limit (default 1 MiB).
+ * Verifies a Fetch-API Request and returns its event (with a non-enumerable `deliveryKey`), or
+ * throws FlagsmithWebhookError. Strict, like verifyAndParse: for the tolerant result the
+ * receivers use, call `verifier.verifyDelivery(await request.arrayBuffer(), signature)`. Reads
+ * the body with a limit (default 1 MiB).
  */
 export async function verifyRequest(request, secrets, options) {
   const maxBodyBytes = maxBodyBytesOf(options);
-  if (isVerifierLike(secrets)) return verifiedEvent(secrets, await readFetchBody(request, maxBodyBytes), request.headers.get(HEADER), maxBodyBytes);
-  // A verifier of its own, checked before the body is read and freed before returning (the
-  // garbage collector alone frees wasm memory too late in a busy loop); the delivery key is
-  // computed while it is alive.
-  const verifier = new Verifier(secrets, { maxBodyBytes });
+  const own = !isVerifierLike(secrets);
+  // A verifier of its own is checked before the body is read and freed before returning (the
+  // garbage collector alone frees wasm memory too late in a busy loop).
+  const verifier = own ? new Verifier(secrets, { maxBodyBytes }) : secrets;
   try {
-    const event = verifiedEvent(verifier, await readFetchBody(request, maxBodyBytes), request.headers.get(HEADER), maxBodyBytes);
-    const key = event.deliveryKey;
-    Object.defineProperty(event, 'deliveryKey', { value: key, enumerable: false, configurable: true });
+    const body = await readFetchBody(request, maxBodyBytes);
+    const { event, deliveryKey } = verifier.verifyAndParseWithKey(body, request.headers.get(HEADER), { maxBodyBytes });
+    Object.defineProperty(event, 'deliveryKey', { value: deliveryKey, enumerable: false, configurable: true });
     return event;
   } finally {
-    verifier.free();
+    if (own) verifier.free();
   }
-}
-
-function routeOf(event, on) {
-  if (event.event_type === undefined) return on.identity ?? on.default;
-  const known = ['FLAG_UPDATED', 'FLAG_DELETED', 'NEW_VERSION_PUBLISHED', 'AUDIT_LOG_CREATED'].includes(event.event_type);
-  return (known ? on[event.event_type] : undefined) ?? on.default;
-}
-
-function reply(status, error) {
-  if (!error) return { status, body: { ok: true } };
-  return { status, body: { ok: false, error: error.code, message: error.message } };
-}
-
-/** The receivers' shared core: one request in, one status out. */
-function createCore(options) {
-  const maxBodyBytes = maxBodyBytesOf({ maxBodyBytes: options.maxBodyBytes });
-  const verifier = verifierOf(options, maxBodyBytes);
-  const on = options.on ?? {};
-  const report = async (error, context) => {
-    try {
-      await options.onError?.(error, context);
-    } catch {
-      // A failing logger must not change the response.
-    }
-  };
-
-  return {
-    maxBodyBytes,
-    /** `readBody` returns the raw bytes (or throws body_too_large); `context` reaches handlers. */
-    async handle(method, signature, readBody, context) {
-      if (method !== 'POST') {
-        const error = new FlagsmithWebhookError('method_not_allowed', `Flagsmith sends webhooks as POST, not ${method}.`);
-        await report(error, context);
-        return reply(405, error);
-      }
-      let event;
-      try {
-        event = verifiedEvent(verifier, await readBody(), signature, maxBodyBytes);
-      } catch (error) {
-        await report(error, context);
-        if (!(error instanceof FlagsmithWebhookError)) return reply(500, new FlagsmithWebhookError('handler_failed', 'the request could not be read.'));
-        if (error.code === 'body_too_large') return reply(413, error);
-        if (SIGNATURE_CODES.has(error.code)) return reply(401, error);
-        if (PAYLOAD_CODES.has(error.code)) return reply(400, error);
-        return reply(500, error);
-      }
-      const handlerContext = { ...context, deliveryKey: event.deliveryKey };
-      try {
-        await options.onEvent?.(event, handlerContext);
-        await routeOf(event, on)?.(event, handlerContext);
-      } catch (error) {
-        await report(error, { ...handlerContext, event });
-        return reply(500, new FlagsmithWebhookError('handler_failed', 'the webhook handler failed; see your onError log. Flagsmith will not retry a 500.'));
-      }
-      return reply(200);
-    },
-  };
 }
 
 const json = (result) =>
@@ -174,9 +97,13 @@ const json = (result) =>
 export function createHandler(options) {
   const core = createCore(options);
   // Workers call fetch(request, env, ctx): handlers get both in their context, so that they can
-  // use ctx.waitUntil for work that should not delay the response.
-  return async (request, env, ctx) =>
-    json(await core.handle(request.method, request.headers.get(HEADER), () => readFetchBody(request, core.maxBodyBytes), { request, env, ctx }));
+  // use ctx.waitUntil for work that should not delay the response; an early acknowledgement
+  // hands the handlers still running to it.
+  return async (request, env, ctx) => {
+    const waitUntil = typeof ctx?.waitUntil === 'function' ? (promise) => ctx.waitUntil(promise) : undefined;
+    const runtime = { request, env, ctx, waitUntil };
+    return json(await core.handle(request.method, () => request.headers, () => readFetchBody(request, core.maxBodyBytes), runtime));
+  };
 }
 
 /**
@@ -187,17 +114,23 @@ export function createHandler(options) {
 export function createWebhookHandler(options) {
   const core = createCore(options);
   return ({ method = 'POST', headers, body }, context = {}) =>
-    core.handle(method, signatureFromHeaders(headers), async () => rawBodyOf(body, core.maxBodyBytes), context);
+    core.handle(method, () => headers, async () => rawBodyOf(body, core.maxBodyBytes), context);
 }
 
-function alreadyParsed() {
+function alreadyParsed(where = 'node') {
+  const fix =
+    where === 'fetch'
+      ? 'Fix: hand the receiver the request before anything reads its body: in Hono, do not call c.req.json() or ' +
+        'c.req.text() in a middleware on this route (or pass c.req.raw.clone() to it); elsewhere, pass request.clone() ' +
+        'to whatever reads the body first.'
+      : "Fix: give this route the raw body. In Express, mount express.raw({ type: 'application/json' }) on the " +
+        'webhook route, or register the webhook route before app.use(express.json()); in Fastify, add a ' +
+        'content-type parser with parseAs: "buffer"; in Next.js\'s Pages Router, export const config = { api: ' +
+        '{ bodyParser: false } }; elsewhere, keep the raw body as req.rawBody (a Buffer).';
   return new FlagsmithWebhookError(
     'body_already_parsed',
-    'the request body was already parsed as JSON by a body parser, so the raw bytes that the signature ' +
-      'covers are gone (re-serialising never reproduces them). Fix: give this route the raw body. In Express, ' +
-      "mount express.raw({ type: 'application/json' }) on the webhook route, or register the webhook route " +
-      'before app.use(express.json()); in Fastify, add a content-type parser with parseAs: "buffer"; elsewhere, ' +
-      'keep the raw body as req.rawBody (a Buffer).',
+    'the request body was already read (most often by a JSON body parser), so the raw bytes that the signature ' +
+      `covers are gone (re-serialising never reproduces them). ${fix}`,
   );
 }
 
@@ -258,7 +191,7 @@ export function createNodeMiddleware(options) {
       if (req.readableEnded || req._body === true) throw alreadyParsed();
       return readNodeBody(req, core.maxBodyBytes);
     };
-    const result = await core.handle(req.method, signatureFromHeaders(req.headers), readBody, { req, res });
+    const result = await core.handle(req.method, () => rawHeaderPairs(req.rawHeaders ?? []), readBody, { req, res });
     if (res.headersSent) {
       // A handler that wrote its own head but never ended the response would leave the
       // request hanging until the client gives up (Flagsmith: a timeout, then a retry).

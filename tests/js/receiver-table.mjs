@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 
-import { sign, toFlagsmithJson } from 'flagsmith-webhooks';
+import { parse, sign, toFlagsmithJson } from 'flagsmith-webhooks';
 
 import { MAX_BODY_BYTES } from './receiver-options.mjs';
 import { fixture, vectors } from './vectors.mjs';
@@ -108,8 +108,9 @@ export function receiverTable() {
   }
   const identity = vectors.parse.find((c) => c.identity).body;
   cases.push({ name: 'signed identity integration body', request: { headers: signed(identity), body: identity }, status: 200, route: 'identity' });
-  const unknown = '{"data": {"x": 1}, "event_type": "FLAG_CREATED"}';
+  const unknown = '{"data": {"x": 1}, "event_type": "SEGMENT_ARCHIVED"}';
   cases.push({ name: 'signed unknown event type', request: { headers: signed(unknown), body: unknown }, status: 200, route: 'default' });
+  cases.push(...driftCases());
   cases.push(
     { name: 'tampered body', request: { headers: signed(base), body: base.replace('"enabled": true', '"enabled": false') }, status: 401, route: null, code: 'signature_mismatch' },
     { name: 'wrong secret', request: { headers: signed(base, 'not-the-secret'), body: base }, status: 401, route: null, code: 'signature_mismatch' },
@@ -132,6 +133,49 @@ export function receiverTable() {
   return cases;
 }
 
+/**
+ * Authentic deliveries that do not fit the model, as Flagsmith's planned changes would send:
+ * each `data` field of each fixture removed, null, or of the wrong type, and FLAG_CREATED built
+ * from each FLAG_UPDATED fixture. Every one is answered 200 and reaches user code: typed when
+ * it still fits (parse accepts it), else through `nonConforming` with a deviation at the
+ * mutated field.
+ */
+export function driftCases() {
+  const cases = [];
+  const add = (name, event, field) => {
+    const body = toFlagsmithJson(event);
+    let route;
+    try {
+      const parsed = parse(body);
+      route = parsed.event_type ?? 'identity';
+    } catch {
+      route = 'nonConforming';
+    }
+    cases.push({ name, request: { headers: signed(body), body }, status: 200, route, deviationAt: route === 'nonConforming' ? field : undefined });
+  };
+  for (const file of Object.keys(JSON.parse(fixture('signatures.json')).bodies)) {
+    const original = JSON.parse(fixture(file));
+    if (original.event_type === 'FLAG_UPDATED') {
+      const created = structuredClone(original);
+      created.event_type = 'FLAG_CREATED';
+      delete created.data.previous_state;
+      add(`FLAG_CREATED from ${file}`, created);
+    }
+    for (const field of Object.keys(original.data)) {
+      const removed = structuredClone(original);
+      delete removed.data[field];
+      add(`${file}: data.${field} removed`, removed, `data.${field}`);
+      const nulled = structuredClone(original);
+      nulled.data[field] = null;
+      add(`${file}: data.${field} null`, nulled, `data.${field}`);
+      const retyped = structuredClone(original);
+      retyped.data[field] = typeof original.data[field] === 'string' ? 42 : 'a string';
+      add(`${file}: data.${field} of the wrong type`, retyped, `data.${field}`);
+    }
+  }
+  return cases;
+}
+
 /** Runs the table against a receiver; `takeCalls` returns (and clears) the handler calls since the last take. */
 export async function runReceiverTable(baseUrl, takeCalls, { path = '/webhook' } = {}) {
   await takeCalls();
@@ -150,6 +194,18 @@ export async function runReceiverTable(baseUrl, takeCalls, { path = '/webhook' }
       assert.equal(calls.length, 1, `${testCase.name}: exactly one handler call`);
       assert.equal(calls[0].route, testCase.route, testCase.name);
       assert.match(calls[0].deliveryKey, /^[0-9a-f]{64}$/, testCase.name);
+      assert.equal(calls[0].conforming, testCase.route !== 'nonConforming', testCase.name);
+      if (testCase.deviationAt) {
+        assert.ok(
+          calls[0].deviations.some((d) => d.path === testCase.deviationAt || d.path.startsWith(`${testCase.deviationAt}.`)),
+          `${testCase.name}: a deviation at ${testCase.deviationAt} in ${JSON.stringify(calls[0].deviations)}`,
+        );
+      } else {
+        assert.deepEqual(calls[0].deviations, [], testCase.name);
+      }
+      // The captured delivery is enough to run it again: the body byte for byte, the signature.
+      assert.equal(calls[0].delivery.body, Buffer.from(testCase.request.body).toString('utf8'), testCase.name);
+      assert.ok(calls[0].delivery.headers.some(([name]) => name.toLowerCase() === 'x-flagsmith-signature'), testCase.name);
     }
   }
 }

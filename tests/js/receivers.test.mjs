@@ -160,7 +160,9 @@ test('signedRequest and verifyRequest: a test helper and the low-level check agr
   assert.equal(Object.keys(received).includes('deliveryKey'), false, 'deliveryKey is not enumerable');
   assert.equal(JSON.stringify(received), JSON.stringify(event));
   const init = signedRequestInit(SECRET, event);
-  assert.equal(received.deliveryKey, init.headers['X-Flagsmith-Signature']);
+  // The delivery key identifies the delivery but is no signature (it once was the HMAC itself).
+  assert.notEqual(received.deliveryKey, init.headers['X-Flagsmith-Signature']);
+  assert.equal(received.deliveryKey, (await verifyRequest(signedRequest('https://example.test/webhook', SECRET, event), SECRET)).deliveryKey);
   await assert.rejects(verifyRequest(signedRequest('https://example.test/', 'other', event), SECRET), { code: 'signature_mismatch' });
   const big = new Request('https://example.test/', { method: 'POST', body: 'x'.repeat(2048) });
   await assert.rejects(verifyRequest(big, SECRET, { maxBodyBytes: 1024 }), { code: 'body_too_large' });
