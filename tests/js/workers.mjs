@@ -15,13 +15,21 @@ const cleanups = [];
 
 /** Bundles a Worker with wrangler and starts it under workerd; resolves to its URL. */
 export async function startWorker(config, bindings, options = {}) {
+  return (await startWorkerInstance(config, bindings, options)).url;
+}
+
+/**
+ * Like startWorker, and resolves to `{ url, mf }`, the Miniflare instance, for tests that read
+ * its KV namespaces or run its queues (`options.miniflare` adds Miniflare options).
+ */
+export async function startWorkerInstance(config, bindings, options = {}) {
   const outdir = bundleWorker(config);
-  const { url, stop } = await startBundledWorker(outdir, bindings, options);
+  const { url, stop, mf } = await startBundledWorker(outdir, bindings, options);
   cleanups.push(async () => {
     await stop();
     rmSync(outdir, { recursive: true, force: true });
   });
-  return url;
+  return { url, mf };
 }
 
 /** Bundles a Worker with wrangler into a new temporary directory, which it returns. */
@@ -39,7 +47,7 @@ export function bundleWorker(config) {
  * Starts a fresh workerd on a bundle from bundleWorker: `{ url, stop }`. The benchmark starts
  * one per cold-start sample; the caller stops it (stopWorkers does not know it).
  */
-export async function startBundledWorker(outdir, bindings, { compatibilityFlags = [] } = {}) {
+export async function startBundledWorker(outdir, bindings, { compatibilityFlags = [], miniflare = {} } = {}) {
   const mf = new Miniflare({
     modules: true,
     scriptPath: join(outdir, 'index.js'),
@@ -54,13 +62,14 @@ export async function startBundledWorker(outdir, bindings, { compatibilityFlags 
     host: '127.0.0.1',
     port: 0,
     cf: false,
+    ...miniflare,
   });
   const url = await mf.ready.catch(async (error) => {
     await mf.dispose();
     throw error;
   });
   assert.equal(url.hostname, '127.0.0.1');
-  return { url: url.origin, stop: () => mf.dispose() };
+  return { url: url.origin, stop: () => mf.dispose(), mf };
 }
 
 /** Stops every Worker started so far. */
