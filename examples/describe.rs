@@ -1,7 +1,8 @@
 //! Prints the one-line summary and the diff of each webhook body given on the command line:
 //! `cargo run --example describe -- tests/fixtures/*.json`.
 //!
-//! With `--stdin` it reads one JSON string (a body) per line instead and prints, per line,
+//! With `--event-types` it prints the modelled event types as a JSON array. With `--stdin` it
+//! reads one JSON string (a body) per line instead and prints, per line,
 //! `{"describe", "diff", "json"}` (`json` being `to_flagsmith_json`) or `{"error", "message"}`:
 //! what tests/js/twins.test.mjs holds the JavaScript twins to.
 
@@ -11,6 +12,10 @@ use flagsmith_webhooks::{describe, diff, parse, to_flagsmith_json, ToJson};
 use serde_json::json;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().nth(1).as_deref() == Some("--event-types") {
+        println!("{}", json!(flagsmith_webhooks::event_types::ALL));
+        return Ok(());
+    }
     if std::env::args().nth(1).as_deref() == Some("--stdin") {
         for line in std::io::stdin().lock().lines() {
             let body: String = serde_json::from_str(&line?)?;

@@ -36,6 +36,9 @@ export type ErrorCode =
   | 'verifier_freed'
   | 'body_too_large'
   // from the receivers:
+  | 'delivery_too_old'
+  | 'delivery_from_the_future'
+  | 'delivery_undated'
   | 'body_already_parsed'
   | 'method_not_allowed'
   | 'handler_failed';
@@ -118,6 +121,10 @@ export declare class Verifier {
   verifyAndParse(body: BodyInput, signature: SignatureInput, options?: BodyOptions): WebhookEvent;
   /** Signs with the first secret. */
   sign(body: BodyInput, options?: BodyOptions): string;
+  /** See the function verifyDelivery: the tolerant check the receivers use. */
+  verifyDelivery(body: BodyInput, signature: SignatureInput, options?: BodyOptions): VerifiedDelivery;
+  /** verifyAndParse, and the delivery key from the same pass over the body. */
+  verifyAndParseWithKey(body: BodyInput, signature: SignatureInput, options?: BodyOptions): { event: WebhookEvent; deliveryKey: string };
   /** Releases (and zeroes) the keyed secrets' wasm memory now; the verifier is unusable after. */
   free(): void;
   /** How many secrets it holds. */
@@ -138,7 +145,7 @@ export default init;
 /** The WebAssembly memory the package uses, in bytes (monitoring: grows to the largest body, then stays flat). */
 export declare function wasmMemoryBytes(): number;
 
-/** True for the four event types this version models (narrows to KnownEvent). */
+/** True for the event types this version models, when the event conforms (narrows to KnownEvent). */
 export declare function isKnownEvent(event: WebhookEvent): event is KnownEvent;
 /** True for an identity integration body (no envelope, no event_type). */
 export declare function isIdentityPayload(event: WebhookEvent): event is IdentityPayload;
@@ -176,8 +183,8 @@ export interface FlagDiff {
   changes: Change[];
 }
 
-/** The changes of a FLAG_UPDATED or FLAG_DELETED event; null for any other event. */
-export declare function diff(event: FlagUpdatedEvent | FlagDeletedEvent): FlagDiff;
+/** The changes of a FLAG_UPDATED, FLAG_CREATED or FLAG_DELETED event; null for any other event. */
+export declare function diff(event: FlagUpdatedEvent | FlagCreatedEvent | FlagDeletedEvent): FlagDiff;
 export declare function diff(event: WebhookEvent): FlagDiff | null;
 
 /** A one-line human summary of any event. */
@@ -189,27 +196,129 @@ export declare function describe(event: WebhookEvent): string;
 /** An event a receiver verified, with a key that is the same for every retry of one delivery. */
 export type ReceivedEvent = WebhookEvent & {
   /**
-   * The body's HMAC under the current secret (64 hex characters): byte-identical retries of a
-   * delivery share it, so drop duplicates by it. Not enumerable, so it never reaches
-   * JSON.stringify or toFlagsmithJson.
+   * Identifies the delivery: byte-identical retries share it, different bodies do not, so drop
+   * duplicates by it. A hash of the signature's HMAC tag, so it is no signature itself. Not
+   * enumerable, so it never reaches JSON.stringify or toFlagsmithJson.
    */
   readonly deliveryKey: string;
 };
 
+/** One way a body departs from the model. */
+export interface Deviation {
+  /** JSON path, as in error messages: `data.new_state.enabled`, `(the top level)`. */
+  path: string;
+  /** What the model expects there: `a boolean`, `an integer`, `null`. */
+  expected: string;
+  /** What the body has there: `a string`, `nothing` (missing), or a short excerpt. */
+  found: string;
+}
+
+/**
+ * An authentic body that does not fit the model, kept whole: no shape is promised beyond a
+ * JSON object. `deviationsOf(event)` lists how it departs.
+ */
+export interface NonConformingEvent {
+  readonly [field: string]: unknown;
+}
+
+/** What verifyDelivery hands over: the event typed when it conforms, else whole with its deviations. */
+export type VerifiedDelivery =
+  | { event: WebhookEvent; conforming: true; deviations: []; deliveryKey: string; secretIndex: number }
+  | { event: NonConformingEvent; conforming: false; deviations: Deviation[]; deliveryKey: string; secretIndex: number };
+
+/**
+ * Checks the signature and hands over any authentic JSON object, typed when it fits the model,
+ * whole with its deviations when not (what the receivers use). Throws the signature errors,
+ * `invalid_json`, `invalid_payload` (JSON that is not an object) and `body_too_large`.
+ */
+export declare function verifyDelivery(
+  secrets: SecretInput | readonly SecretInput[],
+  body: BodyInput,
+  signature: SignatureInput,
+  options?: BodyOptions,
+): VerifiedDelivery;
+
+/** False for an event a receiver or verifyDelivery handed over with deviations from the model. */
+export declare function isConforming(event: WebhookEvent | NonConformingEvent): event is WebhookEvent;
+
+/** The deviations of a non-conforming event; `[]` for a conforming one. */
+export declare function deviationsOf(event: unknown): Deviation[];
+
+/** The event types this version models. */
+export declare const KNOWN_EVENT_TYPES: readonly KnownEventType[];
+
+/**
+ * A delivery as a receiver captured it: enough to store it (one JSON line, the inspector's
+ * `{headers, body}` shape) and run it again through a receiver or a queue consumer.
+ */
+export interface CapturedDelivery {
+  /** The request's headers as `[name, value]` pairs, the signature among them. */
+  headers: Array<[string, string]>;
+  /** The body as received (Flagsmith's bodies are ASCII, so the text is the bytes). */
+  body: string;
+  /** ISO 8601. */
+  receivedAt: string;
+  deliveryKey: string;
+}
+
 /** What handlers receive beside the event. */
 export interface HandlerContext {
   deliveryKey: string;
+  /** Which configured secret signed it (0: the current one). */
+  secretIndex: number;
+  /** False when the body does not fit the model (then `on.nonConforming` gets it). */
+  conforming: boolean;
+  /** How the body departs from the model; `[]` when it conforms. */
+  deviations: Deviation[];
+  /** The delivery as received, to store or enqueue. */
+  delivery: CapturedDelivery;
   /** The Fetch request (createHandler). */
   request?: Request;
   /** Workers: the environment and execution context passed to fetch(request, env, ctx). */
   env?: unknown;
   ctx?: { waitUntil(promise: Promise<unknown>): void };
+  /** Where the platform has one: keeps work alive after the response. */
+  waitUntil?: (promise: Promise<unknown>) => void;
   /** Node middleware: the request and response. */
   req?: unknown;
   res?: unknown;
+  /** Queue consumer: the message and how many times it has been tried (1 the first time). */
+  message?: unknown;
+  attempts?: number;
 }
 
-type Handler<E> = (event: E & { readonly deliveryKey: string }, context: HandlerContext) => void | Promise<void>;
+type Handler<E> = (event: E & { readonly deliveryKey?: string }, context: HandlerContext) => void | Promise<void>;
+
+/** Where de-duplication remembers delivery keys. */
+export interface DeliveryStore {
+  /** True for the first claim of a key within its time to live. */
+  claim(key: string, ttlSeconds: number): boolean | Promise<boolean>;
+  /** Forgets a key, so that a later copy is handled again (after a failed handler). */
+  release(key: string): void | Promise<void>;
+}
+
+/** The replay window, opt-in: checked against the signed in-body time. */
+export interface ReplayOptions {
+  /** Default 3600 (an hour: Flagsmith's retries span under a minute; queues may lag). */
+  maxAgeSeconds?: number;
+  /** Clock skew allowed for a date in the future; default 300. */
+  maxFutureSeconds?: number;
+  /**
+   * Deliveries with no signed time (FLAG_DELETED, NEW_VERSION_PUBLISHED, the identity body,
+   * `timestamp: ""`, the Test webhook samples): `'accept'` (default) or `'reject'`.
+   */
+  undated?: 'accept' | 'reject';
+  /** The clock, in milliseconds since the epoch (default Date.now). */
+  now?: () => number;
+}
+
+/** De-duplication by delivery key, opt-in. */
+export interface DedupeOptions {
+  /** Default: memoryDeliveryStore() (per process). */
+  store?: DeliveryStore;
+  /** How long a key is remembered; default 86400 (a day). */
+  ttlSeconds?: number;
+}
 
 export interface ReceiverOptions {
   /** The secret configured on the webhook in Flagsmith. */
@@ -218,31 +327,72 @@ export interface ReceiverOptions {
   secrets?: SecretInput | readonly SecretInput[];
   /** A Verifier to share (instead of secret/secrets). */
   verifier?: Verifier;
-  /** Handlers by event type; `identity` for identity integration bodies, `default` for any other type. */
+  /**
+   * Handlers by event type; `identity` for identity integration bodies, `default` for any other
+   * type, `nonConforming` for authentic bodies that do not fit the model.
+   */
   on?: {
     FLAG_UPDATED?: Handler<FlagUpdatedEvent>;
+    FLAG_CREATED?: Handler<FlagCreatedEvent>;
     FLAG_DELETED?: Handler<FlagDeletedEvent>;
     NEW_VERSION_PUBLISHED?: Handler<NewVersionPublishedEvent>;
     AUDIT_LOG_CREATED?: Handler<AuditLogCreatedEvent>;
     identity?: Handler<IdentityPayload>;
     default?: Handler<WebhookEvent>;
+    nonConforming?: Handler<NonConformingEvent>;
   };
-  /** Runs for every verified event, before its `on` handler. */
-  onEvent?: Handler<WebhookEvent>;
-  /** Told about every rejected request and every handler failure (for logging). */
-  onError?: (error: unknown, context: Partial<HandlerContext> & { event?: WebhookEvent }) => void | Promise<void>;
+  /** Runs for every authentic delivery, conforming or not, before its `on` handler. */
+  onEvent?: Handler<WebhookEvent | NonConformingEvent>;
+  /**
+   * Told about every rejected request and every handler failure (for logging); a failure comes
+   * with `context.delivery`, enough to store the delivery and run it again.
+   */
+  onError?: (error: unknown, context: Partial<HandlerContext> & { event?: WebhookEvent | NonConformingEvent }) => void | Promise<void>;
   /**
    * Bodies larger than this get 413 without being buffered (default 1 MiB); checked when the
    * receiver is created (a positive whole number up to MAX_BODY_BYTES_LIMIT, else `invalid_option`).
    */
   maxBodyBytes?: number;
+  /**
+   * Answer 202 after this many milliseconds while the handlers run on (default 8000, before
+   * Flagsmith's 10-second timeout makes it send the delivery again); `false` to wait for them.
+   */
+  acknowledgeAfterMs?: number | false;
+  /** Reject deliveries signed too long ago (400 `delivery_too_old`, …). Off unless given. */
+  replay?: boolean | ReplayOptions;
+  /** Handle each delivery key once (a duplicate is answered 200 `{ duplicate: true }`). Off unless given. */
+  dedupe?: boolean | DedupeOptions;
 }
+
+/** The default of `acknowledgeAfterMs`: 8000. */
+export declare const DEFAULT_ACKNOWLEDGE_AFTER_MS: number;
+/** What `replay: true` means. */
+export declare const DEFAULT_REPLAY_WINDOW: Readonly<{ maxAgeSeconds: number; maxFutureSeconds: number; undated: 'accept' | 'reject' }>;
+/** What `dedupe: true` remembers a key for: a day. */
+export declare const DEFAULT_DEDUPE_TTL_SECONDS: number;
+
+/** The signed time a delivery can be dated by, or why it has none. */
+export declare function signedTimeOf(event: WebhookEvent | NonConformingEvent): { time: number; undated?: undefined } | { undated: string; time?: undefined };
+
+/** A bounded in-memory DeliveryStore (per process). */
+export declare function memoryDeliveryStore(options?: { maxEntries?: number; now?: () => number }): DeliveryStore & { readonly size: number };
+
+/** A DeliveryStore on a Cloudflare KV namespace (eventually consistent: see the README). */
+export declare function kvDeliveryStore(
+  namespace: { get(key: string): Promise<string | null>; put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>; delete(key: string): Promise<void> },
+  options?: { prefix?: string },
+): DeliveryStore;
+
+/** A Cloudflare Queues consumer for deliveries a receiver enqueued (`context.delivery`). */
+export declare function createQueueConsumer(
+  options: Omit<ReceiverOptions, 'acknowledgeAfterMs' | 'replay'>,
+): (batch: { messages: ReadonlyArray<{ body: unknown; attempts: number; ack(): void; retry(): void }> }, env?: unknown, ctx?: unknown) => Promise<void>;
 
 /**
  * A Fetch-API handler for Workers, Deno, Bun, Next.js route handlers and Hono: 405 not POST,
  * 413 too large, 401 bad or missing signature, 400 not a payload, 500 a handler threw, 200 handled.
  */
-export declare function createHandler(options: ReceiverOptions): (request: Request, env?: unknown, ctx?: unknown) => Promise<Response>;
+export declare function createHandler(options: ReceiverOptions): (request: Request, env?: unknown, ctx?: { waitUntil(promise: Promise<unknown>): void }) => Promise<Response>;
 
 /** Node middleware for node:http, Express and Connect; same status policy as createHandler. */
 export declare function createNodeMiddleware(options: ReceiverOptions): (req: any, res: any, next?: (error?: unknown) => void) => Promise<void>;
@@ -250,7 +400,7 @@ export declare function createNodeMiddleware(options: ReceiverOptions): (req: an
 /** For frameworks that already hold the raw body (Fastify, Koa, …): `{ status, body }` to send back. */
 export declare function createWebhookHandler(
   options: ReceiverOptions,
-): (request: { method?: string; headers: Headers | Record<string, string | string[] | undefined>; body: BodyInput | null | undefined }, context?: Partial<HandlerContext>) => Promise<{ status: number; body: { ok: boolean; error?: ErrorCode; message?: string } }>;
+): (request: { method?: string; headers: Headers | Record<string, string | string[] | undefined> | ReadonlyArray<readonly [string, string]>; body: BodyInput | null | undefined }, context?: Partial<HandlerContext>) => Promise<{ status: number; body: { ok: boolean; error?: ErrorCode; message?: string; duplicate?: boolean; acknowledged?: 'early' } }>;
 
 /** Verifies a Fetch Request (reading its body with a limit) and returns its event, or throws. */
 export declare function verifyRequest(
@@ -282,14 +432,14 @@ export declare function signedRequest(url: string | URL, secret: SecretInput, ev
 /** Any parsed body. */
 export type WebhookEvent = KnownEvent | UnknownEvent | IdentityPayload;
 
-/** The four enveloped event types Flagsmith sends today. */
-export type KnownEvent = FlagUpdatedEvent | FlagDeletedEvent | NewVersionPublishedEvent | AuditLogCreatedEvent;
+/** The enveloped event types this version models. */
+export type KnownEvent = FlagUpdatedEvent | FlagCreatedEvent | FlagDeletedEvent | NewVersionPublishedEvent | AuditLogCreatedEvent;
 
 export type KnownEventType = KnownEvent['event_type'];
 
 declare const unknownEventType: unique symbol;
 /**
- * An event type this version does not know (e.g. a future `FLAG_CREATED`). It is a plain string
+ * An event type this version does not know (e.g. a future `SEGMENT_UPDATED`). It is a plain string
  * at runtime; the type is a branded `String` so that no known literal matches it, which is what
  * lets `event.event_type === 'FLAG_UPDATED'` narrow. Read it with `String(event.event_type)`.
  */
@@ -304,6 +454,15 @@ export interface UnknownEvent {
 
 export interface FlagUpdatedEvent {
   event_type: 'FLAG_UPDATED';
+  data: FlagChange & { new_state: FeatureState };
+}
+
+/**
+ * Planned upstream (Flagsmith PR #7900): a feature's creation, with FLAG_UPDATED's data and no
+ * `previous_state`. Once it ships, creations stop arriving as FLAG_UPDATED.
+ */
+export interface FlagCreatedEvent {
+  event_type: 'FLAG_CREATED';
   data: FlagChange & { new_state: FeatureState };
 }
 
@@ -337,7 +496,7 @@ export interface FlagChange {
   timestamp: string;
 }
 
-/** A flag's value. */
+/** A flag's value (a float is planned upstream; integers today). */
 export type FlagValue = string | number | boolean | null;
 
 /** Open set: `STANDARD` and `MULTIVARIATE` today, `CONFIG` and `FLAG` in older data. */
@@ -417,6 +576,10 @@ export type RelatedObjectType =
   | 'EF_VERSION'
   | 'FEATURE_HEALTH'
   | 'RELEASE_PIPELINE'
+  | 'WAREHOUSE_CONNECTION'
+  | 'EXPERIMENT'
+  | 'METRIC'
+  | 'PROJECT'
   | (string & {});
 
 /** `data` of AUDIT_LOG_CREATED (optional fields are absent in the test button's sample). */
@@ -429,7 +592,8 @@ export interface AuditLog {
   author: AuditAuthor | null;
   /** Usually null for project-level records; a large settings object otherwise. */
   environment: AuditEnvironment | null;
-  project: AuditProject;
+  /** Null for organisation-level records (planned upstream, Flagsmith issue #2797). */
+  project: AuditProject | null;
   related_object_id: number | null;
   related_object_uuid?: string | null;
   related_object_type: RelatedObjectType | null;

@@ -150,6 +150,12 @@ impl WasmVerifier {
         Ok(authentic.delivery_key)
     }
 
+    /// [`WasmVerifier::check_key_bytes`] for a body given as text.
+    #[wasm_bindgen(js_name = checkKeyText)]
+    pub fn check_key_text(&self, body: &str, signature: &str) -> Result<String, JsValue> {
+        self.check_key_bytes(body.as_bytes(), signature)
+    }
+
     /// Signs with the first secret.
     #[wasm_bindgen(js_name = signBytes)]
     pub fn sign_bytes(&self, body: &[u8]) -> String {

@@ -775,14 +775,8 @@ pub(crate) enum Class {
 /// Keys that mark an identity integration body, which has no envelope.
 pub(crate) const IDENTITY_KEYS: [&str; 4] = ["identity", "traits", "flags", "segments"];
 
-/// The modelled event types, in one place for the classification and the fast path.
-const MODELLED: [&str; 5] = [
-    event_types::FLAG_UPDATED,
-    event_types::FLAG_CREATED,
-    event_types::FLAG_DELETED,
-    event_types::NEW_VERSION_PUBLISHED,
-    event_types::AUDIT_LOG_CREATED,
-];
+/// The modelled event types, for the classification and the fast path.
+const MODELLED: [&str; 5] = event_types::ALL;
 
 /// `event_type` as the first pass saw it.
 enum EventTypeSeen {

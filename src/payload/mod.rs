@@ -47,6 +47,16 @@ pub mod event_types {
     pub const FLAG_DELETED: &str = "FLAG_DELETED";
     /// See [`Event::FlagCreated`](super::Event::FlagCreated).
     pub const FLAG_CREATED: &str = "FLAG_CREATED";
+
+    /// Every modelled event type (`KNOWN_EVENT_TYPES` in JavaScript, held to this list by a
+    /// test).
+    pub const ALL: [&str; 5] = [
+        FLAG_UPDATED,
+        FLAG_CREATED,
+        FLAG_DELETED,
+        NEW_VERSION_PUBLISHED,
+        AUDIT_LOG_CREATED,
+    ];
     /// See [`Event::NewVersionPublished`](super::Event::NewVersionPublished).
     pub const NEW_VERSION_PUBLISHED: &str = "NEW_VERSION_PUBLISHED";
     /// See [`Event::AuditLogCreated`](super::Event::AuditLogCreated).

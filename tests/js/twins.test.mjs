@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { describe, diff, parse, toFlagsmithJson } from 'flagsmith-webhooks';
+import { KNOWN_EVENT_TYPES, describe, diff, parse, toFlagsmithJson } from 'flagsmith-webhooks';
 
 import { fixture } from './vectors.mjs';
 
@@ -19,6 +19,7 @@ const generator = join(root, 'tests/tools/gen_payloads.py');
 
 const TYPE_OF = {
   FLAG_UPDATED: 'FlagUpdatedEvent',
+  FLAG_CREATED: 'FlagCreatedEvent',
   FLAG_DELETED: 'FlagDeletedEvent',
   NEW_VERSION_PUBLISHED: 'NewVersionPublishedEvent',
   AUDIT_LOG_CREATED: 'AuditLogCreatedEvent',
@@ -111,7 +112,7 @@ test('Rust and JavaScript agree on parse, describe, diff and serialization for e
   writeFileSync(
     join(folder, 'accepted.ts'),
     [
-      "import type { AuditLogCreatedEvent, FlagDeletedEvent, FlagUpdatedEvent, IdentityPayload, NewVersionPublishedEvent } from 'flagsmith-webhooks';",
+      "import type { AuditLogCreatedEvent, FlagCreatedEvent, FlagDeletedEvent, FlagUpdatedEvent, IdentityPayload, NewVersionPublishedEvent } from 'flagsmith-webhooks';",
       'const fits = <T,>() => <U extends T>(value: U): U => value;',
       ...typed,
       'export {};',
@@ -130,4 +131,10 @@ test('Rust and JavaScript agree on parse, describe, diff and serialization for e
     assert.fail(`accepted bodies that do not fit the TypeScript model:\n${String(error.stdout).slice(0, 4000)}`);
   }
   console.log(`${all.length} bodies (generated, fixtures, mutated): ${accepted} accepted and identical in both languages; ${typed.length} type-checked against index.d.ts`);
+});
+
+test('JavaScript knows the event types Rust models, and the TypeScript model declares each', () => {
+  const rustTypes = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--locked', '--example', 'describe', '--', '--event-types'], { cwd: root, encoding: 'utf8' }));
+  assert.deepEqual([...KNOWN_EVENT_TYPES], rustTypes);
+  assert.deepEqual(Object.keys(TYPE_OF).sort(), [...rustTypes].sort());
 });

@@ -4,6 +4,9 @@ import init, {
   DEFAULT_MAX_BODY_BYTES,
   FlagsmithWebhookError,
   MAX_BODY_BYTES_LIMIT,
+  isConforming,
+  memoryDeliveryStore,
+  verifyDelivery,
   SIGNATURE_HEADER,
   Verifier,
   isIdentityPayload,
@@ -86,7 +89,7 @@ switch (event.event_type) {
 }
 
 if (isKnownEvent(event)) {
-  const known: 'FLAG_UPDATED' | 'FLAG_DELETED' | 'NEW_VERSION_PUBLISHED' | 'AUDIT_LOG_CREATED' = event.event_type;
+  const known: 'FLAG_UPDATED' | 'FLAG_CREATED' | 'FLAG_DELETED' | 'NEW_VERSION_PUBLISHED' | 'AUDIT_LOG_CREATED' = event.event_type;
 }
 if (isIdentityPayload(event)) {
   const traits: number = event.traits.length;
@@ -170,4 +173,41 @@ verifyRequest(new Request('https://example.test/'), 'secret').then((received) =>
   limited.free();
   // @ts-expect-error a size is a number of bytes, not a string
   parse('{}', { maxBodyBytes: '1mb' });
+}
+
+// Tolerant receiving: a non-conforming delivery promises no shape until isConforming says so.
+{
+  const delivery = verifyDelivery('secret', '{}', 'sig');
+  if (delivery.conforming) {
+    const type: WebhookEvent = delivery.event;
+  } else {
+    const path: string = delivery.deviations[0].path;
+    // @ts-expect-error a non-conforming event has no promised data
+    const name: string = delivery.event.data.new_state.feature.name;
+  }
+  createHandler({
+    secret: 'secret',
+    acknowledgeAfterMs: false,
+    replay: { maxAgeSeconds: 600, undated: 'reject' },
+    dedupe: { store: memoryDeliveryStore(), ttlSeconds: 3600 },
+    on: {
+      FLAG_CREATED: (event) => {
+        const feature: string = event.data.new_state.feature.name;
+      },
+      nonConforming: (event, context) => {
+        const first: string | undefined = context.deviations[0]?.expected;
+        const line: string = JSON.stringify(context.delivery);
+        // @ts-expect-error nothing is promised about a non-conforming body's fields
+        const type: string = event.data.new_state;
+      },
+    },
+    onEvent: (event, context) => {
+      if (isConforming(event) && event.event_type === 'FLAG_UPDATED') {
+        const enabled: boolean = event.data.new_state.enabled;
+      }
+    },
+    onError: (error, context) => {
+      const stored: string | undefined = context.delivery?.body;
+    },
+  });
 }
