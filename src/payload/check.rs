@@ -251,14 +251,24 @@ enum NumberSeen<'a> {
     Float(f64),
 }
 
+/// What a number is, as far as the rules care.
+#[derive(Clone, Copy)]
+enum Reading {
+    /// Written without a fraction or exponent: its value, or `None` beyond `i64`.
+    Integer(Option<i64>),
+    /// Anything else.
+    Float,
+}
+
 impl NumberSeen<'_> {
-    /// `Some(value)` for an integer written without a fraction or exponent (`None` inside when
-    /// it does not even fit `i128`); `None` for any other number.
-    fn integer(self) -> Option<Option<i128>> {
+    fn reading(self) -> Reading {
         match self {
-            NumberSeen::Text(text) if !text.contains(['.', 'e', 'E']) => Some(text.parse().ok()),
-            NumberSeen::Text(_) | NumberSeen::Float(_) => None,
-            NumberSeen::Integer(value) => Some(Some(value)),
+            // Parsed as i64, not i128: wasm has no 128-bit arithmetic, and this runs per number.
+            NumberSeen::Text(text) if !text.contains(['.', 'e', 'E']) => {
+                Reading::Integer(text.parse().ok())
+            }
+            NumberSeen::Text(_) | NumberSeen::Float(_) => Reading::Float,
+            NumberSeen::Integer(value) => Reading::Integer(i64::try_from(value).ok()),
         }
     }
 
@@ -272,19 +282,17 @@ impl NumberSeen<'_> {
     }
 
     /// Why JavaScript's `JSON.parse` would not read this number as the same value, if so.
-    fn unrepresentable(self) -> Option<String> {
-        match self.integer() {
-            Some(value) => {
-                let safe = value.is_some_and(|v| v.unsigned_abs() <= MAX_SAFE_INTEGER as u128);
-                (!safe).then(|| {
-                    format!(
-                        "the integer {} is beyond ±{MAX_SAFE_INTEGER}, which JavaScript cannot \
-                         hold exactly (JSON.parse would round it); Flagsmith never sends one",
-                        self.shown()
-                    )
-                })
+    fn unrepresentable(self, reading: Reading) -> Option<String> {
+        match reading {
+            Reading::Integer(Some(value)) if value.unsigned_abs() <= MAX_SAFE_INTEGER as u64 => {
+                None
             }
-            None => {
+            Reading::Integer(_) => Some(format!(
+                "the integer {} is beyond ±{MAX_SAFE_INTEGER}, which JavaScript cannot hold \
+                 exactly (JSON.parse would round it); Flagsmith never sends one",
+                self.shown()
+            )),
+            Reading::Float => {
                 let NumberSeen::Text(text) = self else {
                     return None;
                 };
@@ -437,15 +445,13 @@ impl Check<'_> {
         let Some(integer_wanted) = number_wanted(self.kind) else {
             return self.mismatch("a number");
         };
-        let fits_i64 = number
-            .integer()
-            .is_some_and(|value| value.is_some_and(|v| i64::try_from(v).is_ok()));
-        if integer_wanted && !fits_i64 {
+        let reading = number.reading();
+        if integer_wanted && !matches!(reading, Reading::Integer(Some(_))) {
             let shown = number.shown();
             let reason = format!("expected an integer, found the number {shown}");
             return problem(self.sink, self.path, "an integer", shown, Some(reason));
         }
-        number.unrepresentable().and_then(|reason| {
+        number.unrepresentable(reading).and_then(|reason| {
             let expected = "a number JavaScript reads as written";
             problem(self.sink, self.path, expected, number.shown(), Some(reason))
         })
@@ -569,7 +575,9 @@ impl<'de> Visitor<'de> for Check<'_> {
                         path: &here,
                         sink,
                     })?;
-                    field_problems.retain(|(at, _)| *at != index);
+                    if !field_problems.is_empty() {
+                        field_problems.retain(|(at, _)| *at != index);
+                    }
                     if let Some(found) = found {
                         field_problems.push((index, found));
                     }
@@ -588,6 +596,13 @@ impl<'de> Visitor<'de> for Check<'_> {
         }
         if !is_object {
             return Ok(self.mismatch("an object"));
+        }
+        let complete = fields
+            .iter()
+            .enumerate()
+            .all(|(index, field)| field.optional || seen & (1 << index) != 0);
+        if complete && field_problems.is_empty() {
+            return Ok(other_problem);
         }
         // In declaration order; every missing field is listed (when collecting), the first
         // problem is the answer.
@@ -644,11 +659,14 @@ impl<'de> DeserializeSeed<'de> for KeyOf {
 
 impl KeyOf {
     fn known(&self, key: &str) -> Option<Key<'static>> {
-        if let Some(token) = [NUMBER_TOKEN, RAW_VALUE_TOKEN]
-            .into_iter()
-            .find(|token| *token == key)
-        {
-            return Some(Key::Token(token));
+        // Both reserved keys start with `$`, which no field name does.
+        if key.starts_with('$') {
+            if let Some(token) = [NUMBER_TOKEN, RAW_VALUE_TOKEN]
+                .into_iter()
+                .find(|token| *token == key)
+            {
+                return Some(Key::Token(token));
+            }
         }
         self.fields
             .iter()
