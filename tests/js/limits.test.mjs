@@ -6,7 +6,6 @@ import { test } from 'node:test';
 
 import {
   DEFAULT_MAX_BODY_BYTES,
-  FlagsmithWebhookError,
   MAX_BODY_BYTES_LIMIT,
   Verifier,
   createHandler,
@@ -20,20 +19,11 @@ import {
   wasmMemoryBytes,
 } from 'flagsmith-webhooks';
 
+import { codeOf } from './codes.mjs';
 import { fixture } from './vectors.mjs';
 
 const SECRET = 'whsec_demo_f1agsm1th';
 const GOOD = fixture('01_flag_updated_env_default.json').toString('utf8');
-
-function codeOf(run) {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    assert.ok(error instanceof FlagsmithWebhookError, `${error}`);
-    return error.code;
-  }
-}
 
 /** A valid FLAG_UPDATED body of exactly `size` bytes: the fixture with a long unknown field. */
 function validBodyOf(size) {
