@@ -245,3 +245,45 @@ test('the delivery key: equal for byte-identical copies, different for different
   const body = fixture('01_flag_updated_env_default.json');
   assert.equal(verifyDelivery(SECRET, body, sign(SECRET, body)).deliveryKey, new Verifier(SECRET).verifyDelivery(body, sign(SECRET, body)).deliveryKey);
 });
+
+test('early acknowledgement in the other receivers: createHandler on Hono, createWebhookHandler on Fastify', async () => {
+  const { serve: serveHono } = await import('@hono/node-server');
+  const { Hono } = await import('hono');
+  const { default: Fastify } = await import('fastify');
+  const { createHandler } = await import('flagsmith-webhooks');
+  const finished = [];
+  const options = (name) => ({
+    secret: SECRET,
+    acknowledgeAfterMs: 200,
+    on: { FLAG_UPDATED: () => sleep(800).then(() => finished.push(name)) },
+  });
+
+  const hono = new Hono();
+  const handler = createHandler(options('hono'));
+  hono.post('/webhook', (c) => handler(c.req.raw));
+  const honoServer = serveHono({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' });
+  await once(honoServer, 'listening');
+  closers.push(() => closeNow(honoServer));
+
+  const fastify = Fastify();
+  fastify.register(async (scope) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => done(null, body));
+    const handle = createWebhookHandler(options('fastify'));
+    scope.post('/webhook', async (request, reply) => {
+      const result = await handle({ method: request.method, headers: request.headers, body: request.body });
+      return reply.code(result.status).send(result.body);
+    });
+  });
+  await fastify.listen({ port: 0, host: '127.0.0.1' });
+  closers.push(() => fastify.close());
+
+  const body = eventAt(Date.now());
+  for (const url of [`http://127.0.0.1:${honoServer.address().port}/webhook`, `http://127.0.0.1:${fastify.server.address().port}/webhook`]) {
+    const started = performance.now();
+    const response = await post(url, body, { timeoutMs: 700 });
+    assert.equal(response.status, 202, url);
+    assert.ok(performance.now() - started < 700);
+  }
+  await sleep(1000);
+  assert.deepEqual(finished.sort(), ['fastify', 'hono']);
+});
