@@ -20,6 +20,13 @@ cargo deny --log-level error check licenses bans sources
 echo "== Rust tests"
 cargo test --locked --quiet
 
+echo "== a consumer crate: depending on this one changes nothing in its serde_json"
+(cd tests/consumer && cargo test --locked --quiet --target-dir ../../target/consumer)
+if (cd tests/consumer && cargo tree --locked -e features -i serde_json) | grep arbitrary_precision; then
+  echo "serde_json's arbitrary_precision reaches programs that depend on this crate" >&2
+  exit 1
+fi
+
 echo "== TypeScript declarations (tsc --noEmit on a usage file)"
 node_modules/.bin/tsc -p tests/types
 

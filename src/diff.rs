@@ -9,7 +9,7 @@ use serde_json::{Number, Value};
 use crate::text::escape_controls;
 
 use crate::payload::{Event, FeatureState, FlagChange, IdentityRef, MultivariateValue, ToJson};
-use crate::wire::{python_float_text, value_to_display_json};
+use crate::wire::{python_float_repr, value_to_display_json};
 
 /// One field that differs between `previous_state` and `new_state`.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,7 +196,10 @@ fn compare_allocations(
 /// `50` and `50.0` are the same allocation; compare and show them as one number, spelled as
 /// Flagsmith spells the float.
 fn percentage_value(number: &Number) -> Number {
-    Number::from_string_unchecked(python_float_text(number.as_str()))
+    number
+        .as_f64()
+        .and_then(Number::from_f64)
+        .unwrap_or_else(|| number.clone())
 }
 
 /// One change in words. Values print as compact JSON (strings quoted, newlines escaped, one
@@ -216,7 +219,10 @@ fn describe_change(c: &Change, change: &FlagChange, created: bool) -> String {
         (path, None) => (path.to_string(), false),
     };
     let show = |value: &Value| match (percent, value) {
-        (true, Value::Number(n)) => format!("{}%", n.to_string().trim_end_matches(".0")),
+        (true, Value::Number(n)) => match n.as_f64() {
+            Some(float) => format!("{}%", python_float_repr(float).trim_end_matches(".0")),
+            None => format!("{n}%"),
+        },
         _ => value_to_display_json(value),
     };
     match (created, &c.before, &c.after) {

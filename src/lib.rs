@@ -23,7 +23,7 @@ pub use payload::{
     UnknownEvent, VersionPublished, VersionedState,
 };
 pub use signature::{sign, verify, Authentic, Verifier, SIGNATURE_HEX_LENGTH};
-pub use wire::{normalize_float_fields, to_flagsmith_json, value_to_flagsmith_json};
+pub use wire::{to_flagsmith_json, value_to_flagsmith_json};
 
 /// The header Flagsmith sends the signature in. Header names are case-insensitive; the
 /// earliest releases sent it in lower case.

@@ -14,7 +14,8 @@ use crate::payload::{Event, ToJson};
 /// Serializes `event` exactly as Flagsmith's server would send it, so that signing the result
 /// gives the signature Flagsmith would send.
 ///
-/// For a parsed body this gives back the original bytes (numbers keep their written form).
+/// For a parsed Flagsmith body this gives back the original bytes. (A float written with more
+/// digits than it needs, which Flagsmith never does, comes back in its shortest form.)
 pub fn to_flagsmith_json(event: &Event) -> String {
     value_to_flagsmith_json(&event.to_json())
 }
@@ -48,35 +49,6 @@ pub(crate) fn value_to_display_json(value: &Value) -> String {
 enum Escape {
     Ascii,
     ControlOnly,
-}
-
-/// Fields that Flagsmith's models store as floats, so that Python prints them as floats.
-const FLOAT_FIELDS: [&str; 1] = ["percentage_allocation"];
-
-/// Gives every number under a key Flagsmith stores as a float (`percentage_allocation`) a
-/// float's written form, so that `50` prints as `50.0`, as Flagsmith's server prints it.
-///
-/// For values built where `50` and `50.0` are the same number (JavaScript, or JSON that went
-/// through an `f64`). A parsed body needs none of this: it keeps the form Flagsmith wrote (the
-/// test button's sample really does send `50`).
-pub fn normalize_float_fields(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, item) in map.iter_mut() {
-                match item {
-                    Value::Number(number) if FLOAT_FIELDS.contains(&key.as_str()) => {
-                        if !is_float_text(number.as_str()) {
-                            *number =
-                                Number::from_string_unchecked(python_float_text(number.as_str()));
-                        }
-                    }
-                    _ => normalize_float_fields(item),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(normalize_float_fields),
-        _ => {}
-    }
 }
 
 fn write_value(out: &mut String, value: &Value, escape: Escape) {
@@ -113,19 +85,21 @@ fn write_value(out: &mut String, value: &Value, escape: Escape) {
     }
 }
 
-/// Integers are written as they were (Python prints ints exactly); anything with a fraction or
-/// an exponent is a float, printed as Python's `repr(float)`.
+/// Integers are written as they are (Python prints ints exactly); a float (a number written
+/// with a fraction or an exponent) as Python's `repr(float)`.
 fn write_number(out: &mut String, number: &Number) {
-    let written = number.as_str();
-    if is_float_text(written) {
-        out.push_str(&python_float_text(written));
-    } else {
-        out.push_str(written);
+    match number.as_f64() {
+        Some(float) if number.is_f64() => out.push_str(&python_float_repr(float)),
+        _ => {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{number}");
+        }
     }
 }
 
-fn is_float_text(text: &str) -> bool {
-    text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
+/// Python's `repr` of a float.
+pub(crate) fn python_float_repr(value: f64) -> String {
+    python_float_text(&format!("{value:e}"))
 }
 
 /// Python's `repr` of the float that the JSON number `text` denotes.
@@ -292,24 +266,6 @@ mod tests {
         assert_eq!(
             out,
             r#""a\"\\\n\r\t\b\f\u0001\u007f\u00e9\ud83d\ude80</>&""#
-        );
-    }
-}
-
-#[cfg(test)]
-mod normalize_tests {
-    use super::*;
-
-    #[test]
-    fn float_fields_become_floats_and_nothing_else_changes() {
-        let mut value: Value = serde_json::from_str(
-            r#"{"a": {"percentage_allocation": 50, "id": 50}, "b": [{"percentage_allocation": 12.5}]}"#,
-        )
-        .unwrap();
-        normalize_float_fields(&mut value);
-        assert_eq!(
-            value_to_flagsmith_json(&value),
-            r#"{"a": {"id": 50, "percentage_allocation": 50.0}, "b": [{"percentage_allocation": 12.5}]}"#
         );
     }
 }

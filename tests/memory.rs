@@ -40,7 +40,7 @@ fn hostile(size: usize) -> Vec<(&'static str, Vec<u8>)> {
         "0, ".repeat(size / 3)
     );
     let unknown = format!(
-        "{{\"data\": {{\"x\": [{}1e400]}}, \"event_type\": \"OTHER\"}}",
+        "{{\"data\": {{\"x\": [{}9007199254740993]}}, \"event_type\": \"OTHER\"}}",
         "[{\"a\": \"b\"}], ".repeat(size / 15)
     );
     vec![

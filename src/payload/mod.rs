@@ -1,9 +1,10 @@
 //! The Flagsmith webhook payload model, and [`parse`].
 //!
 //! Nothing Flagsmith sent is lost: unknown event types are kept whole, every struct keeps the
-//! fields it does not know in `extra`, and numbers keep their written form (`50` and `50.0`
-//! both occur on the wire), so [`to_flagsmith_json`](crate::to_flagsmith_json) of a parsed
-//! body gives back the original bytes.
+//! fields it does not know in `extra`, and numbers keep whether they were integers or floats
+//! (`50` and `50.0` both occur on the wire), so [`to_flagsmith_json`](crate::to_flagsmith_json)
+//! of a parsed body gives back the bytes Flagsmith sent (it writes floats in their shortest
+//! form, as this crate does).
 
 pub(crate) mod check;
 pub(crate) mod convert;

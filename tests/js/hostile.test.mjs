@@ -29,7 +29,8 @@ test('hostile bodies each get a specific outcome, and the instance keeps working
     ['raw NUL inside a string', '{"data": "a\u0000b", "event_type": "X"}', 'invalid_json'],
     ['duplicate keys (the last wins)', '{"event_type": "FLAG_UPDATED", "data": {}, "event_type": "X"}', 'ok'],
     // JSON.parse would read these as Infinity and a rounded integer: one body, two meanings.
-    ['a number beyond a 64-bit float in an unknown field', '{"data": {"n": 1e400}, "event_type": "X"}', 'invalid_payload'],
+    ['a number beyond a 64-bit float in an unknown field', '{"data": {"n": 1e400}, "event_type": "X"}', 'invalid_json'],
+    ['an integer literal beyond 64 bits in an unknown field', '{"data": {"m": 123456789012345678901234567890}, "event_type": "X"}', 'invalid_payload'],
     ['an integer beyond 2^53 in an unknown field', '{"data": {"m": 9007199254740993}, "event_type": "X"}', 'invalid_payload'],
     ['serde_json\'s reserved number key where an id belongs', GOOD.toString().replace('"id": 23', '"id": {"$serde_json::private::Number": "7168"}'), 'invalid_payload'],
     ['serde_json\'s reserved raw-value key anywhere', '{"data": {"x": {"$serde_json::private::RawValue": "1"}}, "event_type": "X"}', 'invalid_payload'],

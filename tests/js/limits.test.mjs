@@ -44,7 +44,7 @@ function hostileBodies(size) {
   return {
     'many keys': `{"data": {${keys.join(', ')}, "z": 0}, "event_type": "FLAG_UPDATED"}`,
     'a long array': `{"data": {"x": [${'0, '.repeat(size / 3)}0]}, "event_type": "FLAG_UPDATED"}`,
-    'an unknown type, 1e400 last': `{"data": {"x": [${'[{"a": "b"}], '.repeat(size / 15)}1e400]}, "event_type": "OTHER"}`,
+    'an unknown type, a long integer last': `{"data": {"x": [${'[{"a": "b"}], '.repeat(size / 15)}123456789012345678901234567890]}, "event_type": "OTHER"}`,
   };
 }
 
