@@ -656,9 +656,9 @@ impl<'de> Visitor<'de> for Check<'_> {
         let sink = self.sink().filter(|_| collect);
         let mut seen: u64 = 0;
         // The last problem of each known field (a later duplicate replaces an earlier one), and
-        // the first anywhere else. Empty unless something is wrong.
+        // those under other keys. Empty unless something is wrong.
         let mut field_problems: Vec<(usize, Box<Found>)> = Vec::new();
-        let mut other_problem: Problem = None;
+        let mut other_problems = OtherProblems::default();
         let mut first = true;
         while let Some(key) = map.next_key_seed(KeyOf { fields })? {
             match key {
@@ -672,10 +672,7 @@ impl<'de> Visitor<'de> for Check<'_> {
                         TokenValue::Number(text) if first && token == NUMBER_TOKEN => {
                             return Ok(self.number(NumberSeen::Text(&text)));
                         }
-                        _ => {
-                            let found = reserved_key(sink, &here, token);
-                            other_problem = other_problem.or(found);
-                        }
+                        _ => other_problems.record(token, reserved_key(sink, &here, token)),
                     }
                 }
                 Key::Field(index) => {
@@ -705,7 +702,7 @@ impl<'de> Visitor<'de> for Check<'_> {
                         cx: self.cx,
                         collect,
                     })?;
-                    other_problem = other_problem.or(found);
+                    other_problems.record(&name, found);
                 }
             }
             first = false;
@@ -718,7 +715,7 @@ impl<'de> Visitor<'de> for Check<'_> {
             .enumerate()
             .all(|(index, field)| field.optional || seen & (1 << index) != 0);
         if complete && field_problems.is_empty() {
-            return Ok(other_problem);
+            return Ok(other_problems.first());
         }
         // In declaration order; every missing field is listed (when collecting), the first
         // problem is the answer.
@@ -734,7 +731,32 @@ impl<'de> Visitor<'de> for Check<'_> {
                 first_problem = first_problem.or(found);
             }
         }
-        Ok(first_problem.or(other_problem))
+        Ok(first_problem.or_else(|| other_problems.first()))
+    }
+}
+
+/// Problems under keys a schema does not name, kept as `JSON.parse` and a `Value` see the
+/// object: a later duplicate of a key replaces its earlier value (and problem), and the one
+/// reported is under the smallest key, the order in which a `Value`'s map iterates, so that the
+/// bytes and their `Value` get the same answer. Found by fuzzing.
+#[derive(Default)]
+struct OtherProblems(Vec<(String, Box<Found>)>);
+
+impl OtherProblems {
+    fn record(&mut self, key: &str, found: Problem) {
+        if !self.0.is_empty() {
+            self.0.retain(|(seen, _)| seen != key);
+        }
+        if let Some(found) = found {
+            self.0.push((key.to_owned(), found));
+        }
+    }
+
+    fn first(self) -> Problem {
+        self.0
+            .into_iter()
+            .min_by(|a, b| a.0.cmp(&b.0))
+            .map(|(_, found)| found)
     }
 }
 
@@ -1029,9 +1051,15 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
             problem: None,
         };
         let mut first = true;
+        let mut problems = OtherProblems::default();
         while let Some(key) = map.next_key_seed(KeyOf {
             fields: &TOP_FIELDS,
         })? {
+            let name = match &key {
+                Key::Token(token) => Cow::Borrowed(*token),
+                Key::Field(index) => Cow::Borrowed(TOP_FIELDS.get(*index).map_or("", |f| f.name)),
+                Key::Unknown(name) => name.clone(),
+            };
             let found = match key {
                 Key::Token(token) => {
                     let here = Path::Key(&Path::Root, token);
@@ -1075,9 +1103,10 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                     })?
                 }
             };
-            top.problem = top.problem.or(found);
+            problems.record(&name, found);
             first = false;
         }
+        top.problem = problems.first();
         Ok(top)
     }
 }
@@ -1678,6 +1707,32 @@ mod tests {
         );
         let value: Value = serde_json::from_str(body).unwrap();
         assert_eq!(check(&value), Ok(Class::Unknown));
+    }
+
+    /// Found by fuzzing: a problem under a key that a later duplicate replaces is gone, as in
+    /// JSON.parse and a Value; and of problems under several unknown keys, the one under the
+    /// smallest key is reported, whatever the document order, as a Value iterates.
+    #[test]
+    fn unknown_keys_are_judged_as_json_parse_reads_them() {
+        let regression = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/regressions/fuzz-parse-duplicate-key.json"
+        ))
+        .unwrap();
+        judge(&regression);
+        let replaced = r#"{"data": {"k": {"id": 9007199254740993, "id": 3}}, "event_type": "X"}"#;
+        assert_eq!(problem_of(replaced), "ok Unknown");
+        judge(replaced.as_bytes());
+        let top = r#"{"event_type": "X", "z": 9007199254740993, "z": 1, "data": {}}"#;
+        assert_eq!(problem_of(top), "ok Unknown");
+        let two =
+            r#"{"data": {"b": 9007199254740993, "a": [9007199254740995]}, "event_type": "X"}"#;
+        assert!(
+            problem_of(two).contains("at `data.a[0]`"),
+            "{}",
+            problem_of(two)
+        );
+        judge(two.as_bytes());
     }
 
     fn problem_of(body: &str) -> String {
