@@ -276,11 +276,7 @@ macro_rules! record {
             ]);
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                $crate::payload::convert::ToJson::to_json(self).serialize(serializer)
-            }
-        }
+        $crate::payload::convert::json_serde!($name);
     };
     (@take $map:ident, $key:expr, $path:ident) => {
         $crate::payload::convert::take_required(&mut $map, $key, $path)?
@@ -313,3 +309,33 @@ macro_rules! record {
 }
 
 pub(crate) use record;
+
+/// `Serialize` and `Deserialize` for a model type, in Flagsmith's JSON form, through its
+/// `ToJson` and `FromJson` conversions: what `Serialize` writes, `Deserialize` reads back, so a
+/// parsed state can go into a queue message or a database row and come out the same. Written
+/// through `Value` rather than derived, for the reason at the top of this file.
+macro_rules! json_serde {
+    ($name:ty) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serde::Serialize::serialize(
+                    &$crate::payload::convert::ToJson::to_json(self),
+                    serializer,
+                )
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                <Self as $crate::payload::convert::FromJson>::from_json(
+                    value,
+                    &$crate::payload::convert::Path::Root,
+                )
+                .map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+pub(crate) use json_serde;

@@ -111,10 +111,11 @@ impl ToJson for Event {
     /// The event as JSON with every field, known or not, in place.
     fn to_json(&self) -> Value {
         fn enveloped<T: ToJson>(event_type: &str, envelope: &Envelope<T>) -> Value {
-            let mut object = envelope.extra.clone();
-            object.insert("data".into(), envelope.data.to_json());
-            object.insert("event_type".into(), Value::String(event_type.into()));
-            Value::Object(object)
+            let mut value = envelope.to_json();
+            if let Value::Object(object) = &mut value {
+                object.insert("event_type".into(), Value::String(event_type.into()));
+            }
+            value
         }
         let event_type = self.event_type().unwrap_or_default();
         match self {
@@ -126,6 +127,61 @@ impl ToJson for Event {
             Event::Identity(payload) => payload.to_json(),
             Event::Unknown(unknown) => Value::Object(unknown.body.clone()),
         }
+    }
+}
+
+/// An envelope's JSON: `data` and the top-level fields beside it (`event_type` among them when
+/// it was deserialized on its own; an [`Event`] writes its type itself).
+impl<T: ToJson> ToJson for Envelope<T> {
+    fn to_json(&self) -> Value {
+        let mut object = self.extra.clone();
+        object.insert("data".into(), self.data.to_json());
+        Value::Object(object)
+    }
+}
+
+impl<T: FromJson> FromJson for Envelope<T> {
+    fn from_json(value: Value, path: &Path<'_>) -> Result<Self, Error> {
+        let mut object = expect_object(value, path)?;
+        let data = object.remove("data").ok_or_else(missing_data)?;
+        Ok(Envelope {
+            data: T::from_json(data, &Path::Key(path, "data"))?,
+            extra: object,
+        })
+    }
+}
+
+impl<T: ToJson> serde::Serialize for Envelope<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
+}
+
+impl<'de, T: FromJson> serde::Deserialize<'de> for Envelope<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Self::from_json(value, &Path::Root).map_err(serde::de::Error::custom)
+    }
+}
+
+impl serde::Serialize for UnknownEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.body.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnknownEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let body = Map::deserialize(deserializer)?;
+        let event_type = match body.get("event_type") {
+            Some(Value::String(event_type)) => event_type.clone(),
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "an unknown event needs a string event_type",
+                ))
+            }
+        };
+        Ok(UnknownEvent { event_type, body })
     }
 }
 
@@ -186,11 +242,7 @@ pub(crate) fn build(value: Value, class: Class) -> Result<Event, Error> {
     let object = expect_object(value, &Path::Root)?;
     fn envelope<T: FromJson>(mut object: Extra) -> Result<Envelope<T>, Error> {
         object.remove("event_type");
-        let data = object.remove("data").ok_or_else(missing_data)?;
-        Ok(Envelope {
-            data: T::from_json(data, &Path::Key(&Path::Root, "data"))?,
-            extra: object,
-        })
+        Envelope::from_json(Value::Object(object), &Path::Root)
     }
     Ok(match class {
         Class::Known(event_types::FLAG_UPDATED) => Event::FlagUpdated(envelope(object)?),

@@ -9,7 +9,7 @@
 use serde_json::{Number, Value};
 
 use super::check::{Kind, Shape};
-use super::convert::{describe, invalid, record, FromJson, Path, ToJson};
+use super::convert::{describe, invalid, json_serde, record, FromJson, Path, ToJson};
 use crate::error::Error;
 
 record! {
@@ -466,3 +466,7 @@ impl ToJson for TraitValue {
         }
     }
 }
+
+json_serde!(FlagValue);
+json_serde!(IdentityRef);
+json_serde!(TraitValue);
