@@ -1,6 +1,11 @@
 //! Every model type has `Serialize` and `Deserialize` in Flagsmith's JSON form: a parsed state
 //! goes into a user's own queue message or database row and comes back equal.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
