@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Builds the npm package in pkg/: one wasm module, its generated glue in pkg/dist/ (gitignored),
-# and the CommonJS bundle for require(). Run scripts/setup.sh once first.
+# Builds the npm package in pkg/ from the binding crate in wasm/: one wasm module, its
+# generated glue in pkg/dist/ (gitignored), and the CommonJS bundle for require(). Run
+# scripts/setup.sh once first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-cargo build --release --target wasm32-unknown-unknown --locked --quiet
+# The binding crate (wasm/) over the core crate; the glue keeps the package's file names.
+cargo build --release --target wasm32-unknown-unknown --locked --quiet -p flagsmith-webhooks-wasm
 out=pkg/dist
 rm -rf "$out"
-wasm-bindgen target/wasm32-unknown-unknown/release/flagsmith_webhooks.wasm \
-  --out-dir "$out" --target web --no-typescript
+wasm-bindgen target/wasm32-unknown-unknown/release/flagsmith_webhooks_wasm.wasm \
+  --out-dir "$out" --out-name flagsmith_webhooks --target web --no-typescript
 bash scripts/optimize-wasm.sh "$out/flagsmith_webhooks_bg.wasm"
 # Node gets the glue and the API bundled twice from one source, beside the one .wasm file:
 # dist/node.mjs for import, dist/node.cjs for require.

@@ -11,17 +11,22 @@ bash scripts/build.sh
 
 echo "== lints"
 cargo fmt --check
-cargo clippy --locked --all-targets --quiet -- -D warnings
-cargo clippy --locked --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+cargo clippy --locked --workspace --all-targets --quiet -- -D warnings
+cargo clippy --locked --workspace --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+# The core crate is an rlib with no wasm-bindgen in its dependency graph, for any target.
+if cargo tree --locked -p flagsmith-webhooks -e normal --target all | grep -q wasm-bindgen; then
+  echo "wasm-bindgen is in the flagsmith-webhooks crate's dependency graph" >&2
+  exit 1
+fi
 
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --quiet
 cargo deny --log-level error check licenses bans sources
 
 echo "== Rust tests"
-cargo test --locked --quiet
+cargo test --locked --workspace --quiet
 
 echo "== a consumer crate: depending on this one changes nothing in its serde_json"
-(cd tests/consumer && cargo test --locked --quiet --target-dir ../../target/consumer)
+(cd tests/consumer && cargo test --locked --workspace --quiet --target-dir ../../target/consumer)
 if (cd tests/consumer && cargo tree --locked -e features -i serde_json) | grep arbitrary_precision; then
   echo "serde_json's arbitrary_precision reaches programs that depend on this crate" >&2
   exit 1

@@ -90,6 +90,19 @@ impl Verifier {
     }
 }
 
+/// How `body` departs from the model, found in one streaming pass without building it: empty
+/// when it conforms (when [`parse`](crate::parse) would accept it). Fails only when the body is
+/// not JSON (`invalid_json`) or not a JSON object (`invalid_payload`), as
+/// [`Verifier::verify_delivery`] does. For callers that read the body some other way, such as
+/// `JSON.parse` in JavaScript.
+pub fn deviations(body: &[u8]) -> Result<Vec<Deviation>, Error> {
+    let tolerated = check::tolerate(body)?;
+    Ok(match (tolerated.class, tolerated.deviations) {
+        (None, list) if list.is_empty() => vec![missing_class()],
+        (_, list) => list,
+    })
+}
+
 /// The payload of a body that may not fit the model; see [`Verifier::verify_delivery`].
 pub fn tolerant_payload(body: &[u8]) -> Result<Payload, Error> {
     let tolerated = check::tolerate(body)?;

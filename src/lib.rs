@@ -7,11 +7,9 @@ mod error;
 mod payload;
 mod signature;
 mod text;
-#[cfg(target_arch = "wasm32")]
-mod wasm;
 mod wire;
 
-pub use delivery::{tolerant_payload, Delivery, NonConforming, Payload};
+pub use delivery::{deviations, tolerant_payload, Delivery, NonConforming, Payload};
 pub use diff::{describe, diff, Change, FlagDiff, Scope};
 pub use error::{Error, MismatchCause};
 pub use payload::check::Deviation;

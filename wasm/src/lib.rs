@@ -1,4 +1,6 @@
-//! The only module that knows wasm-bindgen: translates arguments and errors, nothing else.
+//! The WebAssembly binding of the `flagsmith-webhooks` crate, and the only code that knows
+//! wasm-bindgen: it translates arguments and errors, nothing else. (On other targets it is
+//! empty.)
 //!
 //! The JavaScript entry files in `pkg/` wrap these exports; the one-shot `sign` and `verify`
 //! there reuse a cached [`Verifier`], so only the class is exported. The serializer, `diff` and
@@ -12,12 +14,10 @@
 //! Errors cross as one string, `code \n hint \n message`, which the JavaScript side turns into
 //! a `FlagsmithWebhookError`; this keeps js-sys out of the module.
 
-use wasm_bindgen::prelude::*;
+#![cfg(target_arch = "wasm32")]
 
-use crate::error::{Error, MismatchCause};
-use crate::payload::check::{self, Deviation};
-use crate::payload::validate;
-use crate::signature::Verifier;
+use flagsmith_webhooks::{deviations, validate, Deviation, Error, MismatchCause, Verifier};
+use wasm_bindgen::prelude::*;
 
 #[cfg(not(target_feature = "atomics"))]
 #[global_allocator]
@@ -121,11 +121,11 @@ impl WasmVerifier {
             .inner
             .authenticate(body, signature)
             .map_err(|error| to_js(&error))?;
-        let tolerated = check::tolerate(body).map_err(|error| to_js(&error))?;
-        let deviations = if tolerated.deviations.is_empty() && tolerated.class.is_some() {
+        let found = deviations(body).map_err(|error| to_js(&error))?;
+        let deviations = if found.is_empty() {
             String::new()
         } else {
-            deviations_json(&tolerated.deviations)
+            deviations_json(&found)
         };
         Ok(format!(
             "{}\n{}\n{deviations}",
