@@ -8,10 +8,13 @@ fuzz_target!(|data: &[u8]| {
     let parsed = flagsmith_webhooks::parse(data);
     let validated = flagsmith_webhooks::validate(data);
     assert_eq!(validated, parsed.as_ref().map(drop).map_err(Clone::clone));
-    // serde_json (arbitrary_precision) turns an object holding its reserved number key into a
-    // number inside a Value: only the bytes can tell the two apart.
+    // A Value keeps no written form: an integer literal too long for 64 bits is a float in it,
+    // which only the bytes show was an integer (and, with arbitrary_precision enabled by
+    // another crate, an object holding serde_json's reserved number key is a number in it).
     let reserved = data.windows(19).any(|w| w == b"serde_json::private");
-    if let (Ok(value), false) = (serde_json::from_slice::<serde_json::Value>(data), reserved) {
+    let long_digits = data.windows(20).any(|w| w.iter().all(u8::is_ascii_digit));
+    let comparable = !reserved && !long_digits;
+    if let (Ok(value), true) = (serde_json::from_slice::<serde_json::Value>(data), comparable) {
         assert_eq!(flagsmith_webhooks::from_value(value).map(drop), validated);
     }
     if let Err(error) = &parsed {

@@ -174,7 +174,7 @@ pub(crate) struct Cx<'s> {
 /// What the checks of one input learn about its long integer literals.
 #[derive(Default)]
 pub(crate) struct Scan {
-    /// The position of the first one and an excerpt of it, once the bytes were scanned.
+    /// The position of the first one and its text, once the bytes were scanned.
     long_integer: Option<(usize, String)>,
     /// Whether a walk met a float that may have been one.
     suspect: std::cell::Cell<bool>,
@@ -203,8 +203,8 @@ impl<'s> Cx<'s> {
 }
 
 /// The position, among the body's numbers in document order, of the first integer literal
-/// (no fraction, no exponent) that does not fit 64 bits, and an excerpt of it; `None` when
-/// there is none. A plain
+/// (no fraction, no exponent) that does not fit 64 bits, and its text; `None` when there is
+/// none. A plain
 /// scan: strings are skipped (with their escapes), everything else is JSON's own syntax.
 fn long_integer_literal(body: &[u8]) -> Option<(usize, String)> {
     let mut position = 0;
@@ -233,7 +233,7 @@ fn long_integer_literal(body: &[u8]) -> Option<(usize, String)> {
                 let digits = token.strip_prefix(b"-").unwrap_or(token);
                 let fits = std::str::from_utf8(digits).is_ok_and(|d| d.parse::<u64>().is_ok());
                 if integer && !fits {
-                    return Some((position, excerpt(&String::from_utf8_lossy(token))));
+                    return Some((position, String::from_utf8_lossy(token).into_owned()));
                 }
                 position += 1;
             }
@@ -1698,6 +1698,19 @@ mod tests {
         ))
         .unwrap();
         judge(&regression);
+        // Found by fuzzing once long literals were read from the bytes: where an integer
+        // belongs, the bytes name the literal, a Value the float it became.
+        let found = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/regressions/fuzz-parse-long-integer-id.json"
+        ))
+        .unwrap();
+        let problem = check(&found[..]).unwrap_err().to_string();
+        assert!(
+            problem.contains("at `data.environment.id`, expected an integer, found the number 1111111111111111111111111111111111111111… (95 characters in all)"),
+            "{problem}"
+        );
+        judge(&found);
         // The bytes name the literal; a Value holds only the float it became.
         let body = r#"{"event_type": "X", "data": [1.5, 201500422002500422002]}"#;
         let problem = problem_of(body);
