@@ -19,3 +19,6 @@ echo
 node bench/workerd.mjs "$@"
 echo
 node bench/coldstart.mjs "$@"
+echo
+# Native: the crate's Verifier beside ring and the hmac-sha256 crate.
+cargo run --release --locked --quiet --manifest-path bench/native/Cargo.toml -- "$@"
