@@ -21,4 +21,4 @@ echo
 node bench/coldstart.mjs "$@"
 echo
 # Native: the crate's Verifier beside ring and the hmac-sha256 crate.
-cargo run --release --locked --quiet --manifest-path bench/native/Cargo.toml -- "$@"
+cargo run --release --locked --quiet --manifest-path bench/native/Cargo.toml --target-dir target/native -- "$@"

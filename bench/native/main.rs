@@ -3,7 +3,7 @@
 //! Ratios to ring, measured in the same run: the median of each round's ratio, with the
 //! contenders' order rotated every round (the machines are shared and noisy).
 //!
-//!   cargo run --release --manifest-path bench/native/Cargo.toml [-- --quick]
+//!   cargo run --release --manifest-path bench/native/Cargo.toml --target-dir target/native [-- --quick]
 
 use std::hint::black_box;
 use std::time::Instant;
