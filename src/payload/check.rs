@@ -105,7 +105,7 @@ const STR: Kind = Kind::Str;
 
 /// The key through which serde_json (with `arbitrary_precision`) hands a number to
 /// `deserialize_any`: a one-entry map whose value is the number's text.
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 /// The key through which serde_json (with `raw_value`) hands over a raw value.
 const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
@@ -202,45 +202,51 @@ impl<'s> Cx<'s> {
     }
 }
 
-/// The position, among the body's numbers in document order, of the first integer literal
-/// (no fraction, no exponent) that does not fit 64 bits, and its text; `None` when there is
-/// none. A plain
-/// scan: strings are skipped (with their escapes), everything else is JSON's own syntax.
-fn long_integer_literal(body: &[u8]) -> Option<(usize, String)> {
-    let mut position = 0;
+/// The text of every number in `body`, in document order. A plain scan: strings are skipped
+/// (with their escapes), everything else is JSON's own syntax, so for a body serde_json read
+/// these are exactly its numbers.
+pub(crate) fn number_tokens(body: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut index = 0;
-    while let Some(&byte) = body.get(index) {
-        match byte {
-            b'"' => {
-                index += 1;
-                while let Some(&inner) = body.get(index) {
-                    index += if inner == b'\\' { 2 } else { 1 };
-                    if inner == b'"' {
-                        break;
+    std::iter::from_fn(move || {
+        while let Some(&byte) = body.get(index) {
+            match byte {
+                b'"' => {
+                    index += 1;
+                    while let Some(&inner) = body.get(index) {
+                        index += if inner == b'\\' { 2 } else { 1 };
+                        if inner == b'"' {
+                            break;
+                        }
                     }
                 }
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = index;
-                while body
-                    .get(index)
-                    .is_some_and(|b| matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
-                {
-                    index += 1;
+                b'-' | b'0'..=b'9' => {
+                    let start = index;
+                    while body.get(index).is_some_and(|b| {
+                        matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                    }) {
+                        index += 1;
+                    }
+                    return body.get(start..index);
                 }
-                let token = body.get(start..index).unwrap_or_default();
-                let integer = !token.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
-                let digits = token.strip_prefix(b"-").unwrap_or(token);
-                let fits = std::str::from_utf8(digits).is_ok_and(|d| d.parse::<u64>().is_ok());
-                if integer && !fits {
-                    return Some((position, String::from_utf8_lossy(token).into_owned()));
-                }
-                position += 1;
+                _ => index += 1,
             }
-            _ => index += 1,
         }
-    }
-    None
+        None
+    })
+}
+
+/// The position, among the body's numbers in document order, of the first integer literal
+/// (no fraction, no exponent) that does not fit 64 bits, and its text; `None` when there is
+/// none.
+fn long_integer_literal(body: &[u8]) -> Option<(usize, String)> {
+    number_tokens(body)
+        .enumerate()
+        .find_map(|(position, token)| {
+            let integer = !token.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
+            let digits = token.strip_prefix(b"-").unwrap_or(token);
+            let fits = std::str::from_utf8(digits).is_ok_and(|d| d.parse::<u64>().is_ok());
+            (integer && !fits).then(|| (position, String::from_utf8_lossy(token).into_owned()))
+        })
 }
 
 /// A problem at `path`, recorded in `sink` when one is collecting.

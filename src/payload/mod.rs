@@ -8,6 +8,7 @@
 
 pub(crate) mod check;
 pub(crate) mod convert;
+mod exact;
 mod model;
 
 use serde_json::{Map, Value};
@@ -222,7 +223,7 @@ pub fn parse(body: &[u8]) -> Result<Event, Error> {
 }
 
 pub(crate) fn parse_json(body: &[u8]) -> Result<Value, Error> {
-    serde_json::from_slice(body).map_err(|error| check::json_error(&error))
+    exact::exact_value(body)
 }
 
 fn missing_data() -> Error {
