@@ -146,6 +146,32 @@ impl Error {
             _ => None,
         }
     }
+
+    /// Whether the request failed authentication: no signature, a malformed one, or one that
+    /// does not match. Nothing in such a request can be trusted.
+    pub fn is_signature_problem(&self) -> bool {
+        matches!(
+            self,
+            Error::MissingSignature
+                | Error::MalformedSignature { .. }
+                | Error::SignatureMismatch { .. }
+        )
+    }
+
+    /// The status a receiver answers with, as the JavaScript receivers do: 401 for a signature
+    /// problem, 400 for a signed body that is not JSON or (in `parse`) not a Flagsmith payload,
+    /// 500 for a receiver that is not configured (no usable secret). With tolerant receiving
+    /// ([`Verifier::verify_delivery`](crate::Verifier::verify_delivery)), `invalid_payload`
+    /// only means JSON that is not an object.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::MissingSignature
+            | Error::MalformedSignature { .. }
+            | Error::SignatureMismatch { .. } => 401,
+            Error::InvalidJson { .. } | Error::InvalidPayload { .. } => 400,
+            Error::InvalidSecret { .. } => 500,
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -192,3 +218,46 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::{Error, MismatchCause};
+
+    /// The JavaScript receivers' table (pkg/lib/core.js) for the same codes.
+    #[test]
+    fn statuses_follow_the_receivers_table() {
+        let cases = [
+            (Error::MissingSignature, 401, true),
+            (Error::MalformedSignature { reason: "x".into() }, 401, true),
+            (
+                Error::SignatureMismatch {
+                    cause: MismatchCause::EmptyBody,
+                },
+                401,
+                true,
+            ),
+            (
+                Error::InvalidJson {
+                    line: 1,
+                    column: 1,
+                    reason: "x".into(),
+                },
+                400,
+                false,
+            ),
+            (
+                Error::InvalidPayload {
+                    path: "x".into(),
+                    reason: "x".into(),
+                },
+                400,
+                false,
+            ),
+            (Error::InvalidSecret { reason: "x".into() }, 500, false),
+        ];
+        for (error, status, signature) in cases {
+            assert_eq!(error.http_status(), status, "{}", error.code());
+            assert_eq!(error.is_signature_problem(), signature, "{}", error.code());
+        }
+    }
+}
