@@ -12,6 +12,7 @@ bash scripts/build.sh
 echo "== lints"
 cargo fmt --check
 cargo clippy --locked --workspace --all-targets --quiet -- -D warnings
+cargo clippy --locked --workspace --all-targets --all-features --quiet -- -D warnings
 cargo clippy --locked --workspace --lib --target wasm32-unknown-unknown --quiet -- -D warnings
 # The core crate is an rlib with no wasm-bindgen in its dependency graph, for any target.
 if cargo tree --locked -p flagsmith-webhooks -e normal --target all | grep -q wasm-bindgen; then
@@ -19,11 +20,11 @@ if cargo tree --locked -p flagsmith-webhooks -e normal --target all | grep -q wa
   exit 1
 fi
 
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --all-features --quiet
 cargo deny --log-level error check licenses bans sources
 
 echo "== Rust tests"
-cargo test --locked --workspace --quiet
+cargo test --locked --workspace --all-features --quiet
 
 echo "== a consumer crate: depending on this one changes nothing in its serde_json"
 (cd tests/consumer && cargo test --locked --workspace --quiet --target-dir ../../target/consumer)

@@ -4,6 +4,8 @@
 mod delivery;
 mod diff;
 mod error;
+#[cfg(feature = "http")]
+mod headers;
 mod payload;
 mod signature;
 mod text;
@@ -12,6 +14,8 @@ mod wire;
 pub use delivery::{deviations, tolerant_payload, Delivery, NonConforming, Payload};
 pub use diff::{describe, diff, Change, FlagDiff, Scope};
 pub use error::{Error, MismatchCause};
+#[cfg(feature = "http")]
+pub use headers::signature_from_headers;
 pub use payload::check::Deviation;
 pub use payload::{
     event_types, from_value, parse, validate, AuditEnvironment, AuditLog, AuditProject, Author,
