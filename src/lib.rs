@@ -19,7 +19,7 @@ pub use headers::signature_from_headers;
 pub use payload::check::Deviation;
 pub use payload::{
     event_types, from_value, parse, validate, AuditEnvironment, AuditLog, AuditProject, Author,
-    Envelope, Event, Extra, Feature, FeatureSegment, FeatureState, FlagChange, FlagValue,
+    Envelope, Event, Extra, Feature, FeatureSegment, FeatureState, FlagChange, FlagValue, FlagView,
     IdentityFeature, IdentityFlag, IdentityPayload, IdentityRef, MultivariateOption,
     MultivariateValue, NamedRef, Publisher, Segment, SegmentMembership, ToJson, Trait, TraitValue,
     UnknownEvent, VersionPublished, VersionedState,

@@ -167,3 +167,32 @@ fn the_delivery_key_is_no_signature() {
     }
     assert_eq!(keys.len(), 200);
 }
+
+/// `Event::flag` gives every flag event's state without matching or unwrapping.
+#[test]
+fn every_flag_event_has_its_state_through_flag() {
+    let mut seen = 0;
+    for (name, body) in fixtures() {
+        let event = flagsmith_webhooks::parse(&body).unwrap();
+        let wire: Value = serde_json::from_slice(&body).unwrap();
+        match (event.flag(), wire["event_type"].as_str()) {
+            (Some(flag), Some("FLAG_UPDATED")) => {
+                assert!(!flag.deleted, "{name}");
+                assert_eq!(Some(flag.state), flag.change.new_state.as_ref(), "{name}");
+                seen += 1;
+            }
+            (Some(flag), Some("FLAG_DELETED")) => {
+                assert!(flag.deleted, "{name}");
+                assert_eq!(flag.change.new_state, None, "{name}");
+                assert_eq!(
+                    flag.state.feature.id,
+                    wire["data"]["previous_state"]["feature"]["id"]
+                );
+                seen += 1;
+            }
+            (None, Some("FLAG_UPDATED" | "FLAG_DELETED")) => panic!("{name}: no flag"),
+            (flag, _) => assert!(flag.is_none(), "{name}"),
+        }
+    }
+    assert!(seen >= 6, "{seen}");
+}

@@ -106,6 +106,49 @@ impl Event {
             _ => None,
         }
     }
+
+    /// For any flag event, the state it is about, without matching on the type or unwrapping
+    /// an `Option`: the new state of FLAG_UPDATED and FLAG_CREATED, the deleted state of
+    /// FLAG_DELETED. `None` for other events (and for a flag event built by hand without that
+    /// state: [`parse`] never gives one).
+    ///
+    /// ```
+    /// let body = std::fs::read("tests/fixtures/07_flag_deleted.json")?;
+    /// let event = flagsmith_webhooks::parse(&body)?;
+    /// let flag = event.flag().expect("a flag event");
+    /// assert!(flag.deleted);
+    /// println!("{} in {}", flag.state.feature.name, flag.state.environment.name);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn flag(&self) -> Option<FlagView<'_>> {
+        let (change, deleted) = match self {
+            Event::FlagUpdated(envelope) | Event::FlagCreated(envelope) => (&envelope.data, false),
+            Event::FlagDeleted(envelope) => (&envelope.data, true),
+            _ => return None,
+        };
+        let state = if deleted {
+            change.previous_state.as_ref().and_then(Option::as_ref)?
+        } else {
+            change.new_state.as_ref()?
+        };
+        Some(FlagView {
+            state,
+            deleted,
+            change,
+        })
+    }
+}
+
+/// What a flag event (FLAG_UPDATED, FLAG_CREATED, FLAG_DELETED) is about; see [`Event::flag`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct FlagView<'a> {
+    /// The state the event is about: the new one, or for FLAG_DELETED the deleted one.
+    pub state: &'a FeatureState,
+    /// Whether the event is FLAG_DELETED.
+    pub deleted: bool,
+    /// The event's whole data (`changed_by`, `timestamp`, `previous_state`).
+    pub change: &'a FlagChange,
 }
 
 impl ToJson for Event {
