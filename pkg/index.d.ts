@@ -221,10 +221,10 @@ export interface NonConformingEvent {
   readonly [field: string]: unknown;
 }
 
-/** What verifyDelivery hands over: the event typed when it conforms, else whole with its deviations. */
+/** What verifyDelivery hands over: the event typed when it conforms, else whole with its deviations; `body` is the body as text. */
 export type VerifiedDelivery =
-  | { event: WebhookEvent; conforming: true; deviations: []; deliveryKey: string; secretIndex: number }
-  | { event: NonConformingEvent; conforming: false; deviations: Deviation[]; deliveryKey: string; secretIndex: number };
+  | { event: WebhookEvent; body: string; conforming: true; deviations: []; deliveryKey: string; secretIndex: number }
+  | { event: NonConformingEvent; body: string; conforming: false; deviations: Deviation[]; deliveryKey: string; secretIndex: number };
 
 /**
  * Checks the signature and hands over any authentic JSON object, typed when it fits the model,

@@ -192,7 +192,8 @@ export class Verifier {
 
   /**
    * Checks the signature and, when it matches, hands over the body whatever its shape, as long
-   * as it is a JSON object: `{ event, conforming, deviations, deliveryKey, secretIndex }`.
+   * as it is a JSON object: `{ event, body, conforming, deviations, deliveryKey, secretIndex }`
+   * (`body`: the body as text).
    * A body that does not fit the model is kept whole (`conforming: false`, `deviations:
    * [{ path, expected, found }]`). Throws the signature errors, `invalid_json`, `invalid_payload`
    * for JSON that is not an object, and `body_too_large`. What the receivers use: rejecting an
@@ -211,10 +212,13 @@ export class Verifier {
     const first = answer.indexOf('\n');
     const second = answer.indexOf('\n', first + 1);
     const deviations = answer.length > second + 1 ? JSON.parse(answer.slice(second + 1)) : [];
-    const event = materialise(input);
+    // Decoded once: the event is parsed from it, and receivers keep it as the delivery's body.
+    const text = typeof input === 'string' ? input : decoder.decode(input);
+    const event = JSON.parse(text);
     if (deviations.length > 0) markNonConforming(event, deviations);
     return {
       event,
+      body: text,
       conforming: deviations.length === 0,
       deviations,
       deliveryKey: answer.slice(first + 1, second),

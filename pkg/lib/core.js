@@ -4,7 +4,7 @@
 // Flagsmith never retries a 4xx or 5xx, so an authentic JSON object is always handed to user
 // code, conforming to the model or not (with its deviations): rejecting it would lose it.
 
-import { SIGNATURE_HEADER, Verifier, deviationsOf } from './api.js';
+import { SIGNATURE_HEADER, Verifier } from './api.js';
 import { deduplicator, replayGuard } from './delivery.js';
 import { FlagsmithWebhookError, isVerifierLike } from './errors.js';
 import { isKnownType } from './events.js';
@@ -14,7 +14,6 @@ const SIGNATURE_CODES = new Set(['missing_signature', 'malformed_signature', 'si
 const PAYLOAD_CODES = new Set(['invalid_json', 'invalid_payload', 'invalid_body']);
 const HEADER = SIGNATURE_HEADER.toLowerCase();
 
-export const decoder = new TextDecoder();
 
 /** The default of `acknowledgeAfterMs`: before Flagsmith's 10-second timeout makes it retry. */
 export const DEFAULT_ACKNOWLEDGE_AFTER_MS = 8000;
@@ -100,7 +99,7 @@ export function handlerContext(runtime, received, delivery) {
     deliveryKey: received.deliveryKey,
     secretIndex: received.secretIndex,
     conforming: received.conforming,
-    deviations: deviationsOf(received.event),
+    deviations: received.deviations,
     delivery,
   };
 }
@@ -140,12 +139,10 @@ export function createCore(options) {
         await report(error, runtime);
         return reply(405, error);
       }
-      let body;
       let received;
       const pairs = headerPairs(headers());
       try {
-        body = await readBody();
-        received = verifier.verifyDelivery(body, signatureOf(pairs), { maxBodyBytes });
+        received = verifier.verifyDelivery(await readBody(), signatureOf(pairs), { maxBodyBytes });
       } catch (error) {
         await report(error, runtime);
         if (!(error instanceof FlagsmithWebhookError)) return reply(500, new FlagsmithWebhookError('handler_failed', 'the request could not be read.'));
@@ -158,7 +155,7 @@ export function createCore(options) {
       // inspector's JSON Lines shape ({headers, body}) plus when and what it was.
       const delivery = {
         headers: pairs,
-        body: typeof body === 'string' ? body : decoder.decode(body),
+        body: received.body,
         receivedAt: new Date().toISOString(),
         deliveryKey: received.deliveryKey,
       };

@@ -15,12 +15,11 @@
 import { SIGNATURE_HEADER, Verifier } from './api.js';
 import { DEFAULT_ACKNOWLEDGE_AFTER_MS, createCore, headerPairs } from './core.js';
 import { FlagsmithWebhookError, isVerifierLike } from './errors.js';
-import { bodyTooLarge, maxBodyBytesOf } from './limits.js';
+import { bodyTooLarge, isOverLimit, maxBodyBytesOf } from './limits.js';
 
 export { DEFAULT_ACKNOWLEDGE_AFTER_MS };
 
 const HEADER = SIGNATURE_HEADER.toLowerCase();
-const tooLarge = bodyTooLarge;
 
 /** Node's rawHeaders (`[name, value, name, value, …]`) as pairs. */
 function rawHeaderPairs(raw) {
@@ -32,7 +31,7 @@ function rawHeaderPairs(raw) {
 /** Reads a Fetch body with a limit, without buffering more than the limit. */
 async function readFetchBody(request, limit) {
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (Number.isFinite(declared) && declared > limit) throw bodyTooLarge(limit);
   if (request.bodyUsed) throw alreadyParsed('fetch');
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
@@ -44,7 +43,7 @@ async function readFetchBody(request, limit) {
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
+      throw bodyTooLarge(limit);
     }
     chunks.push(value);
   }
@@ -139,8 +138,8 @@ const isRaw = (value) => typeof value === 'string' || value instanceof Uint8Arra
 function rawBodyOf(body, limit) {
   if (body === undefined || body === null) return new Uint8Array(0);
   if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
-    const size = typeof body === 'string' ? new TextEncoder().encode(body).byteLength : body.byteLength;
-    if (size > limit) throw tooLarge(limit);
+    const view = ArrayBuffer.isView(body) || body instanceof ArrayBuffer ? new Uint8Array(body.buffer ?? body, body.byteOffset ?? 0, body.byteLength) : body;
+    if (isOverLimit(view, limit)) throw bodyTooLarge(limit);
     return body;
   }
   throw alreadyParsed();
@@ -155,7 +154,7 @@ function readNodeBody(req, limit) {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      reject(tooLarge(limit));
+      reject(bodyTooLarge(limit));
       return;
     }
     const chunks = [];
@@ -165,7 +164,7 @@ function readNodeBody(req, limit) {
       if (total > limit) {
         req.removeAllListeners('data');
         req.pause();
-        reject(tooLarge(limit));
+        reject(bodyTooLarge(limit));
         return;
       }
       chunks.push(chunk);
