@@ -8,12 +8,13 @@
 
 use std::io::BufRead;
 
-use flagsmith_webhooks::{describe, diff, parse, to_flagsmith_json, ToJson};
+use flagsmith_webhooks::model::ToJson;
+use flagsmith_webhooks::{describe, diff, parse, to_flagsmith_json};
 use serde_json::json;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::args().nth(1).as_deref() == Some("--event-types") {
-        println!("{}", json!(flagsmith_webhooks::event_types::ALL));
+        println!("{}", json!(flagsmith_webhooks::model::event_types::ALL));
         return Ok(());
     }
     if std::env::args().nth(1).as_deref() == Some("--stdin") {

@@ -8,10 +8,11 @@
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::payload::check::{self, Deviation};
+use crate::payload::check;
+pub use crate::payload::check::Deviation;
+use crate::payload::Event;
 use crate::payload::{build, parse_json};
 use crate::signature::Verifier;
-use crate::Event;
 
 /// An authentic delivery: which secret signed it, its key, and its payload.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,10 @@
-#![doc = include_str!("../README.md")]
+#![doc = include_str!("lib.md")]
 #![forbid(unsafe_code)]
 
-mod delivery;
-mod diff;
+#[cfg(feature = "axum")]
+pub mod axum;
+pub mod delivery;
+pub mod diff;
 mod error;
 #[cfg(feature = "http")]
 mod headers;
@@ -11,21 +13,30 @@ mod signature;
 mod text;
 mod wire;
 
-pub use delivery::{deviations, tolerant_payload, Delivery, NonConforming, Payload};
-pub use diff::{describe, diff, Change, FlagDiff, Scope};
+/// The payload model: one type per event Flagsmith sends, every field it documents, and
+/// everything else it sends kept in each type's `extra`.
+///
+/// Every type implements `Serialize` and `Deserialize` in Flagsmith's JSON form, so a parsed
+/// state can go into a queue message or a database row of your own.
+pub mod model {
+    pub use crate::payload::{
+        event_types, AuditEnvironment, AuditLog, AuditProject, Author, Envelope, Event, Extra,
+        Feature, FeatureSegment, FeatureState, FlagChange, FlagValue, FlagView, IdentityFeature,
+        IdentityFlag, IdentityPayload, IdentityRef, MultivariateOption, MultivariateValue,
+        NamedRef, Publisher, Segment, SegmentMembership, ToJson, Trait, TraitValue, UnknownEvent,
+        VersionPublished, VersionedState,
+    };
+}
+
+pub use diff::{describe, diff};
 pub use error::{Error, MismatchCause};
 #[cfg(feature = "http")]
 pub use headers::signature_from_headers;
-pub use payload::check::Deviation;
-pub use payload::{
-    event_types, from_value, parse, validate, AuditEnvironment, AuditLog, AuditProject, Author,
-    Envelope, Event, Extra, Feature, FeatureSegment, FeatureState, FlagChange, FlagValue, FlagView,
-    IdentityFeature, IdentityFlag, IdentityPayload, IdentityRef, MultivariateOption,
-    MultivariateValue, NamedRef, Publisher, Segment, SegmentMembership, ToJson, Trait, TraitValue,
-    UnknownEvent, VersionPublished, VersionedState,
-};
+pub use payload::{from_value, parse, validate};
 pub use signature::{sign, verify, Authentic, Verifier, SIGNATURE_HEX_LENGTH};
 pub use wire::{to_flagsmith_json, value_to_flagsmith_json};
+
+use payload::Event;
 
 /// The header Flagsmith sends the signature in. Header names are case-insensitive; the
 /// earliest releases sent it in lower case.

@@ -10,7 +10,9 @@
 
 mod common;
 
-use flagsmith_webhooks::{sign, to_flagsmith_json, verify, Event, Payload, Verifier};
+use flagsmith_webhooks::delivery::Payload;
+use flagsmith_webhooks::model::Event;
+use flagsmith_webhooks::{sign, to_flagsmith_json, verify, Verifier};
 use serde_json::{json, Value};
 
 const SECRET: &str = "whsec_demo_f1agsm1th";
@@ -26,7 +28,7 @@ fn fixtures() -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn deliver(body: &[u8]) -> flagsmith_webhooks::Delivery {
+fn deliver(body: &[u8]) -> flagsmith_webhooks::delivery::Delivery {
     let verifier = Verifier::new([SECRET]).unwrap();
     verifier
         .verify_delivery(body, &sign(SECRET.as_bytes(), body))

@@ -5,7 +5,8 @@
 
 mod common;
 
-use flagsmith_webhooks::{sign, signature_from_headers, Payload, Verifier};
+use flagsmith_webhooks::delivery::Payload;
+use flagsmith_webhooks::{sign, signature_from_headers, Verifier};
 use http::HeaderMap;
 
 const SECRET: &str = "whsec_demo_f1agsm1th";

@@ -10,9 +10,8 @@
 
 mod common;
 
-use flagsmith_webhooks::{
-    parse, sign, to_flagsmith_json, value_to_flagsmith_json, Event, FlagValue, IdentityRef,
-};
+use flagsmith_webhooks::model::{Event, FlagValue, IdentityRef};
+use flagsmith_webhooks::{parse, sign, to_flagsmith_json, value_to_flagsmith_json};
 
 fn fixture_event(name: &str) -> Event {
     parse(&common::fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -241,8 +240,8 @@ fn describe_and_diff_match_the_expected_outputs() {
             want["describe"],
             "{file}"
         );
-        let diff =
-            flagsmith_webhooks::diff(&event).map(|d| flagsmith_webhooks::ToJson::to_json(&d));
+        let diff = flagsmith_webhooks::diff(&event)
+            .map(|d| flagsmith_webhooks::model::ToJson::to_json(&d));
         assert_eq!(
             diff.unwrap_or(serde_json::Value::Null),
             want["diff"],
@@ -284,7 +283,7 @@ fn generated_payloads_round_trip_against_python() {
 /// Python serializes the same object, so the serializer works from the model, not from bytes.
 #[test]
 fn modified_events_serialize_as_python_does() {
-    use flagsmith_webhooks::ToJson;
+    use flagsmith_webhooks::model::ToJson;
     use std::io::Write;
 
     let mut inputs = Vec::new();

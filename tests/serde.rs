@@ -9,10 +9,11 @@
 
 mod common;
 
-use flagsmith_webhooks::{
-    parse, AuditLog, Envelope, Event, FeatureState, FlagChange, FlagValue, IdentityPayload,
-    IdentityRef, TraitValue, UnknownEvent, VersionPublished,
+use flagsmith_webhooks::model::{
+    AuditLog, Envelope, Event, FeatureState, FlagChange, FlagValue, IdentityPayload, IdentityRef,
+    TraitValue, UnknownEvent, VersionPublished,
 };
+use flagsmith_webhooks::parse;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

@@ -10,7 +10,8 @@
 
 mod common;
 
-use flagsmith_webhooks::{parse, sign, verify, Error, Event, Verifier};
+use flagsmith_webhooks::model::Event;
+use flagsmith_webhooks::{parse, sign, verify, Error, Verifier};
 
 #[test]
 fn sign_vectors() {

@@ -252,7 +252,8 @@ impl<'de> serde::Deserialize<'de> for Event {
 /// check the signature: use [`verify_and_parse`](crate::verify_and_parse) on untrusted input.
 ///
 /// ```
-/// use flagsmith_webhooks::{parse, Event};
+/// use flagsmith_webhooks::model::Event;
+/// use flagsmith_webhooks::parse;
 /// let body = br#"{"data": {"segment": "x"}, "event_type": "SEGMENT_ARCHIVED"}"#;
 /// let Event::Unknown(event) = parse(body)? else { unreachable!() };
 /// assert_eq!(event.event_type, "SEGMENT_ARCHIVED");

@@ -16,7 +16,8 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use flagsmith_webhooks::{deviations, validate, Deviation, Error, MismatchCause, Verifier};
+use flagsmith_webhooks::delivery::{deviations, Deviation};
+use flagsmith_webhooks::{validate, Error, MismatchCause, Verifier};
 use wasm_bindgen::prelude::*;
 
 #[cfg(not(target_feature = "atomics"))]
