@@ -9,6 +9,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The minimum supported Rust version (Cargo.toml's rust-version), which the test command checks
+# the crate against.
+msrv=$(awk -F'"' '/^rust-version/ { print $2; exit }' Cargo.toml)
+if ! rustup toolchain list | grep -q "^$msrv"; then
+  echo "installing Rust $msrv, the crate's minimum version (about 20 seconds)"
+  rustup toolchain install "$msrv" --profile minimal
+fi
+
 wanted=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
 if [ "$have" != "$wanted" ]; then

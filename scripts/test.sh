@@ -20,6 +20,12 @@ if cargo tree --locked -p flagsmith-webhooks -e normal --target all | grep -q wa
   exit 1
 fi
 
+# The minimum Rust version the crate claims (rust-version), with every feature.
+msrv=$(awk -F'"' '/^rust-version/ { print $2; exit }' Cargo.toml)
+cargo "+$msrv" check --locked -p flagsmith-webhooks --all-features --lib --quiet --target-dir target/msrv
+# What crates.io would receive: the crate with its examples and tests, built on its own.
+cargo publish --dry-run --locked -p flagsmith-webhooks --allow-dirty --quiet
+
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --all-features --quiet
 cargo deny --log-level error check licenses bans sources
 
