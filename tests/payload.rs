@@ -59,7 +59,7 @@ fn flag_updated_fields() {
     assert_eq!(data.changed_by, "jane.doe@example.com");
     assert_eq!(data.timestamp, "2026-08-21T10:15:02.481516Z");
     let new = data.new_state.as_ref().unwrap();
-    let previous = data.previous_state.as_ref().unwrap().as_ref().unwrap();
+    let previous = data.previous().unwrap();
     assert!(new.enabled && !previous.enabled);
     assert_eq!(new.feature.name, "butter_bar");
     assert_eq!(new.feature.r#type, "STANDARD");
@@ -85,7 +85,7 @@ fn previous_state_absent_is_not_null() {
         panic!()
     };
     assert_eq!(created.data.previous_state, None);
-    let new = created.data.new_state.unwrap();
+    let new = created.data.new_state.as_ref().unwrap();
     assert_eq!(new.feature_state_value, FlagValue::Integer(42));
     assert_eq!(new.feature.initial_value.as_deref(), Some("42"));
 
@@ -98,6 +98,9 @@ fn previous_state_absent_is_not_null() {
         panic!()
     };
     assert_eq!(explicit.data.previous_state, Some(None));
+    // Both read as "no previous state" through the helper.
+    assert_eq!(created.data.previous(), None);
+    assert_eq!(explicit.data.previous(), None);
     assert_eq!(to_flagsmith_json(&Event::FlagUpdated(explicit)), with_null);
 }
 

@@ -127,7 +127,7 @@ impl Event {
             _ => return None,
         };
         let state = if deleted {
-            change.previous_state.as_ref().and_then(Option::as_ref)?
+            change.previous()?
         } else {
             change.new_state.as_ref()?
         };
@@ -136,6 +136,15 @@ impl Event {
             deleted,
             change,
         })
+    }
+}
+
+impl FlagChange {
+    /// The state before the change: `None` when Flagsmith sent none, whether the field was
+    /// absent (FLAG_CREATED) or null (a state created by this change), which
+    /// `previous_state: Option<Option<_>>` keeps apart for the byte-exact round trip.
+    pub fn previous(&self) -> Option<&FeatureState> {
+        self.previous_state.as_ref().and_then(Option::as_ref)
     }
 }
 
