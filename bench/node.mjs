@@ -31,6 +31,7 @@ function syntheticBody(size) {
 }
 
 const SIZES = [
+  ['55 B', syntheticBody(55)],
   ['128 B', syntheticBody(128)],
   ['1.2 KB (fixture)', fixture],
   ['16 KB', syntheticBody(16 * 1024)],
@@ -79,6 +80,7 @@ async function contendersFor(body) {
   const webKey = await webcrypto.subtle.importKey('raw', secretBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
   const hashWasm = await createHMAC(createSHA256(), secretBytes);
   const sigBytes = () => Buffer.from(signature, 'hex');
+  const text = body.toString('latin1');
   return {
     verify: {
       baseline: 'node:crypto',
@@ -101,6 +103,19 @@ async function contendersFor(body) {
           hashWasm.update(body);
           return timingSafeEqual(hashWasm.digest('binary'), sigBytes());
         },
+      },
+    },
+    // A string body (`await request.text()`), against node:crypto given the same string.
+    verifyString: {
+      baseline: 'node:crypto, string body',
+      contenders: {
+        'node:crypto, string body': () => {
+          const expected = sigBytes();
+          const actual = createHmac('sha256', secretBytes).update(text).digest();
+          return expected.length === actual.length && timingSafeEqual(actual, expected);
+        },
+        'flagsmith-webhooks Verifier.verify, string body': () => verifier.verify(text, signature),
+        'flagsmith-webhooks verify (one-shot), string body': () => verify(SECRET, text, signature, limit),
       },
     },
     sign: {
@@ -134,6 +149,7 @@ async function run(group, body) {
 async function parseGroup() {
   const signature = createHmac('sha256', secretBytes).update(fixture).digest('hex');
   const verifier = new Verifier(SECRET);
+  const text = fixture.toString('utf8');
   return {
     baseline: 'node:crypto verify + JSON.parse',
     contenders: {
@@ -145,6 +161,13 @@ async function parseGroup() {
       },
       'flagsmith-webhooks Verifier.verifyAndParse': () => verifier.verifyAndParse(fixture, signature).event_type === 'FLAG_UPDATED',
       'flagsmith-webhooks verifyAndParse (one-shot)': () => verifyAndParse(SECRET, fixture, signature).event_type === 'FLAG_UPDATED',
+      'node:crypto verify + JSON.parse, string body': () => {
+        const expected = Buffer.from(signature, 'hex');
+        const actual = createHmac('sha256', secretBytes).update(text).digest();
+        if (!timingSafeEqual(actual, expected)) return false;
+        return JSON.parse(text).event_type === 'FLAG_UPDATED';
+      },
+      'flagsmith-webhooks Verifier.verifyAndParse, string body': () => verifier.verifyAndParse(text, signature).event_type === 'FLAG_UPDATED',
     },
   };
 }
@@ -169,10 +192,11 @@ async function receiverGroup() {
   };
 }
 
-const results = { machine: `${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}`, rounds: ROUNDS, minMs: MIN_MS, verify: {}, sign: {} };
+const results = { machine: `${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}`, rounds: ROUNDS, minMs: MIN_MS, verify: {}, verifyString: {}, sign: {} };
 for (const [label, body] of SIZES) {
   const groups = await contendersFor(body);
   results.verify[label] = await run(groups.verify, body);
+  results.verifyString[label] = await run(groups.verifyString, body);
   results.sign[label] = await run(groups.sign, body);
   process.stderr.write(`measured ${label}\n`);
 }
@@ -197,6 +221,8 @@ const report = [
   '',
   table('verify (a correct signature), ratio to node:crypto', results.verify),
   '',
+  table('verify, a string body, ratio to node:crypto given the same string', results.verifyString),
+  '',
   table('sign, ratio to node:crypto', results.sign),
   '',
   '### verifyAndParse, 1.2 KB fixture, ratio to node:crypto verify + JSON.parse',
@@ -204,6 +230,8 @@ const report = [
   '| | ratio | operations per second |',
   '|---|---:|---:|',
   ...Object.entries(results.verifyAndParse).map(([n, r]) => `| ${n} | ${fmt(r)} | ${Math.round(r.opsPerSecond).toLocaleString('en')} |`),
+  '',
+  `A string body against node:crypto verify + JSON.parse given the same string: ${(results.verifyAndParse['flagsmith-webhooks Verifier.verifyAndParse, string body'].ratio / results.verifyAndParse['node:crypto verify + JSON.parse, string body'].ratio).toFixed(2)}×.`,
   '',
   '### a receiver request, 256 KB body, ratio to verifyAndParse without a key',
   '',

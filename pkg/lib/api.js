@@ -101,6 +101,71 @@ function signatureInput(signature) {
   return '';
 }
 
+// The wasm module's scratch area (see wasm/src/lib.rs): each call writes its signature header
+// and body there, straight into wasm memory, and passes their lengths. Strings that are short
+// and ASCII (headers, small bodies) are written with a loop, others with encodeInto; both beat
+// wasm-bindgen's own string passing, which loops per character and allocates per call.
+let memoryView = new Uint8Array(0);
+let stagedHeaderLength = 0;
+const SHORT_STRING = 256;
+
+/** wasm memory as bytes; a new view after the memory grew (which detaches the old one). */
+let wasmMemory;
+function wasmBytes() {
+  wasmMemory ??= glue.initSync().memory;
+  const buffer = wasmMemory.buffer;
+  if (memoryView.buffer !== buffer) memoryView = new Uint8Array(buffer);
+  return memoryView;
+}
+
+/** Writes `text` at `at` if it is all ASCII; false (having written part of it) if not. */
+function writeAscii(text, memory, at) {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return false;
+    memory[at + i] = code;
+  }
+  return true;
+}
+
+/**
+ * Writes the header then the body into the scratch area. Returns the body's length in bytes
+ * and leaves the header's in `stagedHeaderLength`.
+ */
+function stage(header, body) {
+  const bodyLength = typeof body === 'string' ? body.length : body.byteLength;
+  let headerLength = header.length;
+  let at = glue.scratch(headerLength + bodyLength);
+  let memory = wasmBytes();
+  if (!writeAscii(header, memory, at)) {
+    // A header value that is not ASCII (Node and Fetch read header bytes as Latin-1).
+    const encoded = encoder.encode(header);
+    headerLength = encoded.length;
+    at = glue.scratch(headerLength + bodyLength);
+    memory = wasmBytes();
+    memory.set(encoded, at);
+  }
+  stagedHeaderLength = headerLength;
+  const start = at + headerLength;
+  if (typeof body !== 'string') {
+    memory.set(body, start);
+    return bodyLength;
+  }
+  if (bodyLength <= SHORT_STRING && writeAscii(body, memory, start)) return bodyLength;
+  let { read, written } = encoder.encodeInto(body, memory.subarray(start, start + bodyLength));
+  while (read < bodyLength) {
+    // Not ASCII: what is left needs at most 3 bytes per UTF-16 unit.
+    const room = (bodyLength - read) * 3;
+    at = glue.scratch(headerLength + written + room);
+    memory = wasmBytes();
+    const offset = at + headerLength + written;
+    const more = encoder.encodeInto(body.slice(read), memory.subarray(offset, offset + room));
+    read += more.read;
+    written += more.written;
+  }
+  return written;
+}
+
 function materialise(body) {
   return JSON.parse(typeof body === 'string' ? body : decoder.decode(body));
 }
@@ -166,9 +231,9 @@ export class Verifier {
     const limit = options === undefined ? this.#limit : maxBodyBytesOf(options);
     const input = bodyView(body);
     if (isOverLimit(input, limit)) return -1;
-    const header = signatureInput(signature);
     const inner = this.#live();
-    return typeof input === 'string' ? inner.matchText(input, header) : inner.matchBytes(input, header);
+    const length = stage(signatureInput(signature), input);
+    return inner.matchScratch(stagedHeaderLength, length);
   }
 
   /** True when `signature` matches `body` under any secret (never throws for a bad signature). */
@@ -179,11 +244,10 @@ export class Verifier {
   /** Checks the signature, then parses; throws FlagsmithWebhookError with a `code`. */
   verifyAndParse(body, signature, options) {
     const input = this.#body(body, options);
-    const header = signatureInput(signature);
     const inner = this.#live();
     try {
-      if (typeof input === 'string') inner.checkText(input, header);
-      else inner.checkBytes(input, header);
+      const length = stage(signatureInput(signature), input);
+      inner.checkScratch(stagedHeaderLength, length);
     } catch (error) {
       throw fromWasm(error);
     }
@@ -201,11 +265,11 @@ export class Verifier {
    */
   verifyDelivery(body, signature, options) {
     const input = this.#body(body, options);
-    const header = signatureInput(signature);
     const inner = this.#live();
     let answer;
     try {
-      answer = typeof input === 'string' ? inner.deliverText(input, header) : inner.deliverBytes(input, header);
+      const length = stage(signatureInput(signature), input);
+      answer = inner.deliverScratch(stagedHeaderLength, length);
     } catch (error) {
       throw fromWasm(error);
     }
@@ -232,11 +296,11 @@ export class Verifier {
    */
   verifyAndParseWithKey(body, signature, options) {
     const input = this.#body(body, options);
-    const header = signatureInput(signature);
     const inner = this.#live();
     let deliveryKey;
     try {
-      deliveryKey = typeof input === 'string' ? inner.checkKeyText(input, header) : inner.checkKeyBytes(input, header);
+      const length = stage(signatureInput(signature), input);
+      deliveryKey = inner.checkKeyScratch(stagedHeaderLength, length);
     } catch (error) {
       throw fromWasm(error);
     }
@@ -247,7 +311,7 @@ export class Verifier {
   sign(body, options) {
     const input = this.#body(body, options);
     const inner = this.#live();
-    return typeof input === 'string' ? inner.signText(input) : inner.signBytes(input);
+    return inner.signScratch(stage('', input));
   }
 
   /**
@@ -364,8 +428,7 @@ export function parse(body, options) {
   ensureReady();
   const input = bodyInput(body, maxBodyBytesOf(options));
   try {
-    if (typeof input === 'string') glue.validateText(input);
-    else glue.validateBytes(input);
+    glue.validateScratch(stage('', input));
   } catch (error) {
     throw fromWasm(error);
   }
