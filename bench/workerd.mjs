@@ -3,7 +3,7 @@
 // subtle.verify in the same run (median of the rounds' ratios, order rotated). Run by scripts/bench.sh.
 import { rmSync } from 'node:fs';
 
-import { bundleWorker, startBundledWorker } from '../tests/js/workers.mjs';
+import { bundleWorker, startBundledWorker } from '../tests/js/helpers/workers.mjs';
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 3 : 7;

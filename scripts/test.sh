@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
 # Every test: lints, the Rust tests, then the built package in Node, under workerd, and the
 # main job's demo. Installs and builds what it needs first.
+#
+#   bash scripts/test.sh          everything (what CI runs)
+#   bash scripts/test.sh --fast   the inner loop: Rust lints and tests, then the Node tests that
+#                                 need no workerd, Chromium, npm pack or other runtimes
 set -euo pipefail
 cd "$(dirname "$0")/.."
+fast=false
+[ "${1:-}" = "--fast" ] && fast=true
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 
 bash scripts/setup.sh
 bash scripts/build.sh
+
+if $fast; then
+  echo "== fast: lints, Rust tests, Node tests"
+  cargo fmt --check
+  cargo clippy --locked --workspace --all-targets --all-features --quiet -- -D warnings
+  cargo test --locked --workspace --all-features --quiet
+  # The tests that start workerd, Chromium, other runtimes or pack the package are left out.
+  slow='bundlers|inspector|matrix|package|queue|readme|worker'
+  node --test --test-concurrency=1 $(ls tests/js/*.test.mjs tests/js/*.test.cjs | grep -Ev "/($slow)\.test\.")
+  exit 0
+fi
 
 echo "== lints"
 cargo fmt --check

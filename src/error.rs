@@ -260,4 +260,69 @@ mod tests {
             assert_eq!(error.is_signature_problem(), signature, "{}", error.code());
         }
     }
+
+    /// The members of a TypeScript union of string literals `type NAME = | 'a' | 'b';`.
+    fn union_members(declarations: &str, name: &str) -> Vec<String> {
+        let start = declarations
+            .find(&format!("export type {name} ="))
+            .unwrap_or_else(|| panic!("no type {name} in index.d.ts"));
+        let rest = &declarations[start..];
+        let end = rest.find(';').unwrap();
+        rest[..end]
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("| '"))
+            .map(|line| line.trim_end_matches('\'').to_owned())
+            .collect()
+    }
+
+    /// The npm package's TypeScript declarations name every code and hint the core gives, so a
+    /// code added here cannot be missing there. (The published crate has no npm package beside
+    /// it; there the test has nothing to compare.)
+    #[test]
+    fn typescript_declarations_name_every_code() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/pkg/index.d.ts");
+        let Ok(declarations) = std::fs::read_to_string(path) else {
+            return;
+        };
+        let codes = union_members(&declarations, "ErrorCode");
+        let samples = [
+            Error::MissingSignature,
+            Error::MalformedSignature { reason: "x".into() },
+            Error::SignatureMismatch {
+                cause: MismatchCause::EmptyBody,
+            },
+            Error::InvalidJson {
+                line: 1,
+                column: 1,
+                reason: "x".into(),
+            },
+            Error::InvalidPayload {
+                path: "x".into(),
+                reason: "x".into(),
+            },
+            Error::InvalidSecret { reason: "x".into() },
+        ];
+        for error in samples {
+            assert!(
+                codes.iter().any(|code| code == error.code()),
+                "{} is not in index.d.ts's ErrorCode",
+                error.code()
+            );
+        }
+        let hints = union_members(&declarations, "MismatchHint");
+        let causes = [
+            MismatchCause::SecretWhitespace,
+            MismatchCause::TrailingWhitespace,
+            MismatchCause::PrettyPrinted,
+            MismatchCause::RawNonAscii,
+            MismatchCause::CompactSeparators,
+            MismatchCause::EmptyBody,
+            MismatchCause::WrongSecretOrAlteredBody,
+        ];
+        let mut expected: Vec<&str> = causes.iter().map(|cause| cause.code()).collect();
+        let mut found: Vec<&str> = hints.iter().map(String::as_str).collect();
+        expected.sort_unstable();
+        found.sort_unstable();
+        assert_eq!(found, expected, "index.d.ts's MismatchHint");
+    }
 }

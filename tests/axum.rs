@@ -2,8 +2,8 @@
 //! fixture and real request, drift, tampering, rotation, header spellings, methods, oversize,
 //! non-JSON and a failing handler, sent over real HTTP to an axum server on 127.0.0.1.
 //!
-//! The table comes from the npm package's own tests (tests/js/receiver-table.mjs, printed by
-//! tests/js/export-receiver-table.mjs), so it needs the built package: `bash scripts/build.sh`.
+//! The table comes from the npm package's own tests (tests/js/helpers/receiver-table.mjs, printed by
+//! tests/js/helpers/export-receiver-table.mjs), so it needs the built package: `bash scripts/build.sh`.
 #![cfg(feature = "axum")]
 #![allow(
     clippy::unwrap_used,
@@ -197,7 +197,7 @@ fn parse_response(raw: &[u8]) -> Option<Response> {
 fn table() -> Value {
     let root = env!("CARGO_MANIFEST_DIR");
     let output = Command::new("node")
-        .arg("tests/js/export-receiver-table.mjs")
+        .arg("tests/js/helpers/export-receiver-table.mjs")
         .current_dir(root)
         .output()
         .expect("node runs (the table is the npm package's)");

@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { sign } from 'flagsmith-webhooks';
 
 import { startServer } from '../../scripts/serve.mjs';
-import { launchChromium } from './chromium.mjs';
-import { installPacked } from './pack.mjs';
-import { fixture, vectors } from './vectors.mjs';
+import { launchChromium } from './helpers/chromium.mjs';
+import { installPacked } from './helpers/pack.mjs';
+import { fixture, vectors } from './helpers/vectors.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tool = (name) => join(root, 'node_modules/.bin', name);

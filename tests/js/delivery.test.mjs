@@ -21,7 +21,7 @@ import {
 } from 'flagsmith-webhooks';
 
 import { closeNow } from '../../scripts/serve.mjs';
-import { fixture } from './vectors.mjs';
+import { fixture } from './helpers/vectors.mjs';
 
 const SECRET = 'whsec_demo_f1agsm1th';
 const closers = [];

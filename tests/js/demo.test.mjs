@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { fixture } from './vectors.mjs';
+import { fixture } from './helpers/vectors.mjs';
 
 const run = promisify(execFile);
 

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 
 import { Verifier, parse, sign, verify, verifyAndParse } from 'flagsmith-webhooks';
 
-import { codeOf } from './codes.mjs';
-import { fixture } from './vectors.mjs';
+import { codeOf } from './helpers/codes.mjs';
+import { fixture } from './helpers/vectors.mjs';
 
 const SECRET = 'whsec_demo_f1agsm1th';
 const GOOD = fixture('01_flag_updated_env_default.json');

@@ -15,8 +15,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { createNodeMiddleware, describe, parse, sign, toFlagsmithJson, verify } from 'flagsmith-webhooks';
 
 import { startServer } from '../../scripts/serve.mjs';
-import { launchChromium } from './chromium.mjs';
-import { fixture, vectors } from './vectors.mjs';
+import { launchChromium } from './helpers/chromium.mjs';
+import { fixture, vectors } from './helpers/vectors.mjs';
 
 const SECRET = vectors.fixture_secret;
 const screenshots = fileURLToPath(new URL('../out/screenshots/', import.meta.url));

@@ -19,8 +19,8 @@ import {
   wasmMemoryBytes,
 } from 'flagsmith-webhooks';
 
-import { codeOf } from './codes.mjs';
-import { fixture } from './vectors.mjs';
+import { codeOf } from './helpers/codes.mjs';
+import { fixture } from './helpers/vectors.mjs';
 
 const SECRET = 'whsec_demo_f1agsm1th';
 const GOOD = fixture('01_flag_updated_env_default.json').toString('utf8');

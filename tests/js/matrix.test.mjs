@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { sign } from 'flagsmith-webhooks';
 
 import { startServer } from '../../scripts/serve.mjs';
-import { launchChromium } from './chromium.mjs';
-import { installPacked, packListing } from './pack.mjs';
-import { fixture, portableVectors, vectors } from './vectors.mjs';
-import { startWorker, stopWorkers } from './workers.mjs';
+import { launchChromium } from './helpers/chromium.mjs';
+import { installPacked, packListing } from './helpers/pack.mjs';
+import { fixture, portableVectors, vectors } from './helpers/vectors.mjs';
+import { startWorker, stopWorkers } from './helpers/workers.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = (path) => join(root, 'node_modules', path);
@@ -34,7 +34,7 @@ let consumer;
 before(() => {
   consumer = mkdtempSync(join(tmpdir(), 'fw-consumer-'));
   installPacked(consumer, { type: 'module' });
-  copyFileSync(join(root, 'tests/js/conformance.mjs'), join(consumer, 'conformance.mjs'));
+  copyFileSync(join(root, 'tests/js/helpers/conformance.mjs'), join(consumer, 'conformance.mjs'));
   writeFileSync(join(consumer, 'vectors.json'), JSON.stringify(portableVectors()));
   writeFileSync(
     join(consumer, 'run.mjs'),

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 
 import { Verifier, parse, sign, verify, verifyAndParse, verifyRequest, wasmMemoryBytes } from 'flagsmith-webhooks';
 
-import { fixture } from './vectors.mjs';
+import { fixture } from './helpers/vectors.mjs';
 
 const SECRET = 'whsec_demo_f1agsm1th';
 const PAGE = 64 * 1024;

@@ -5,8 +5,8 @@ const { test } = require('node:test');
 const api = require('flagsmith-webhooks');
 
 test('require() loads synchronously and passes the shared vectors', async () => {
-  const { runConformance } = await import('./conformance.mjs');
-  const { portableVectors } = await import('./vectors.mjs');
+  const { runConformance } = await import( './helpers/conformance.mjs');
+  const { portableVectors } = await import( './helpers/vectors.mjs');
   assert.deepEqual(runConformance(api, portableVectors()), []);
 });
 

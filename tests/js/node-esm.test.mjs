@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import * as api from 'flagsmith-webhooks';
 import { FlagsmithWebhookError, SIGNATURE_HEADER, Verifier, parse, sign, verify, verifyAndParse } from 'flagsmith-webhooks';
 
-import { runConformance } from './conformance.mjs';
-import { bodyShapes, fixture, portableVectors, vectors } from './vectors.mjs';
+import { runConformance } from './helpers/conformance.mjs';
+import { bodyShapes, fixture, portableVectors, vectors } from './helpers/vectors.mjs';
 
 const SECRET = vectors.fixture_secret;
 const BODY = fixture('01_flag_updated_env_default.json');

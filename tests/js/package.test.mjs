@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { installPacked, packInto } from './pack.mjs';
+import { installPacked, packInto } from './helpers/pack.mjs';
 
 const BUDGET_GZIP = 64 * 1024;
 

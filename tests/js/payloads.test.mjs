@@ -7,7 +7,7 @@ import { test } from 'node:test';
 
 import { describe, diff, isIdentityPayload, isKnownEvent, parse, sign, signEvent, toFlagsmithJson, verify } from 'flagsmith-webhooks';
 
-import { fixture, vectors } from './vectors.mjs';
+import { fixture, vectors } from './helpers/vectors.mjs';
 
 const generator = new URL('../tools/gen_payloads.py', import.meta.url).pathname;
 const expected = JSON.parse(readFileSync(new URL('../expected/events.json', import.meta.url), 'utf8'));

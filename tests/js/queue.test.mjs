@@ -6,8 +6,8 @@ import { after, test } from 'node:test';
 
 import { sampleEvent, sign, toFlagsmithJson } from 'flagsmith-webhooks';
 
-import { rawRequest } from './receiver-table.mjs';
-import { startWorkerInstance, stopWorkers } from './workers.mjs';
+import { rawRequest } from './helpers/receiver-table.mjs';
+import { startWorkerInstance, stopWorkers } from './helpers/workers.mjs';
 
 const SECRET = 'whsec_demo_f1agsm1th';
 after(stopWorkers);

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 import { sign } from 'flagsmith-webhooks';
 
-import { rawRequest } from './receiver-table.mjs';
-import { fixture, vectors } from './vectors.mjs';
-import { startWorker, stopWorkers } from './workers.mjs';
+import { rawRequest } from './helpers/receiver-table.mjs';
+import { fixture, vectors } from './helpers/vectors.mjs';
+import { startWorker, stopWorkers } from './helpers/workers.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = join(root, 'tests/out/readme');

@@ -17,9 +17,9 @@ import { Hono } from 'hono';
 import { createHandler, createNodeMiddleware, createWebhookHandler, sampleEvent, sign, signedRequest, signedRequestInit, verifyRequest } from 'flagsmith-webhooks';
 
 import { closeNow } from '../../scripts/serve.mjs';
-import { receiverOptions } from './receiver-options.mjs';
-import { RECEIVER_SECRETS, SECRET, loadTest, rawRequest, runReceiverTable } from './receiver-table.mjs';
-import { fixture } from './vectors.mjs';
+import { receiverOptions } from './helpers/receiver-options.mjs';
+import { RECEIVER_SECRETS, SECRET, loadTest, rawRequest, runReceiverTable } from './helpers/receiver-table.mjs';
+import { fixture } from './helpers/vectors.mjs';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../pkg/bin/flagsmith-webhooks.js', import.meta.url));

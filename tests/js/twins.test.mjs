@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 import { KNOWN_EVENT_TYPES, describe, diff, parse, toFlagsmithJson } from 'flagsmith-webhooks';
 
-import { fixture } from './vectors.mjs';
+import { fixture } from './helpers/vectors.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const generator = join(root, 'tests/tools/gen_payloads.py');

@@ -7,10 +7,10 @@ import { after, before, test } from 'node:test';
 
 import { sign } from 'flagsmith-webhooks';
 
-import { startWorker, stopWorkers } from './workers.mjs';
+import { startWorker, stopWorkers } from './helpers/workers.mjs';
 
-import { RECEIVER_SECRETS, SECRET, loadTest, rawRequest, runReceiverTable } from './receiver-table.mjs';
-import { fixture, portableVectors } from './vectors.mjs';
+import { RECEIVER_SECRETS, SECRET, loadTest, rawRequest, runReceiverTable } from './helpers/receiver-table.mjs';
+import { fixture, portableVectors } from './helpers/vectors.mjs';
 
 let worker;
 before(async () => {

@@ -2,7 +2,7 @@
 // the Worker and browser tests).
 import { readFileSync } from 'node:fs';
 
-const root = new URL('../', import.meta.url);
+const root = new URL('../../', import.meta.url);
 export const vectors = JSON.parse(readFileSync(new URL('vectors.json', root), 'utf8'));
 
 export function fixture(name) {

@@ -5,7 +5,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const pkg = fileURLToPath(new URL('../../pkg/', import.meta.url));
+const pkg = fileURLToPath(new URL('../../../pkg/', import.meta.url));
 
 /** npm with a cache of its own: test files run in parallel, and npm serialises on a shared cache's lock. */
 export const npmEnv = (dir) => ({ ...process.env, npm_config_cache: join(dir, '.npm-cache'), npm_config_update_notifier: 'false' });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 import { Miniflare } from 'miniflare';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cleanups = [];
 
 /** Bundles a Worker with wrangler and starts it under workerd; resolves to its URL. */
