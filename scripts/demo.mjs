@@ -3,36 +3,13 @@
 // until interrupted. With --once it exits after the demo (and one request to the page).
 import { readFileSync } from 'node:fs';
 
-import { FlagsmithWebhookError, SIGNATURE_HEADER, parse, verifyAndParse } from 'flagsmith-webhooks';
+import { FlagsmithWebhookError, SIGNATURE_HEADER, describe, parse, verifyAndParse } from 'flagsmith-webhooks';
 
 import { repositoryRoot, startServer } from './serve.mjs';
 
 const once = process.argv.includes('--once');
 const fixtures = new URL('../tests/fixtures/', import.meta.url);
 const read = (name) => readFileSync(new URL(name, fixtures));
-
-function describe(event) {
-  const data = event.data ?? {};
-  switch (event.event_type) {
-    case 'FLAG_UPDATED':
-    case 'FLAG_DELETED': {
-      const state = data.new_state ?? data.previous_state;
-      const scope = state.identity_identifier
-        ? `identity ${state.identity_identifier}`
-        : state.feature_segment
-          ? `segment ${state.feature_segment.segment.name}`
-          : 'environment default';
-      const value = data.new_state ? ` enabled=${data.new_state.enabled} value=${JSON.stringify(data.new_state.feature_state_value)}` : '';
-      return `${state.feature.name} in ${state.environment.name} (${scope})${value} by ${data.changed_by || '(an API key)'}`;
-    }
-    case 'AUDIT_LOG_CREATED':
-      return `"${data.log}" by ${data.author?.email ?? '(an API key or the system)'}`;
-    case 'NEW_VERSION_PUBLISHED':
-      return `${data.feature.name}: ${data.feature_states.length} state(s) by ${data.published_by?.email ?? '(an API key)'}`;
-    default:
-      return event.identity ? `identity ${event.identity}` : 'unknown event type, kept whole';
-  }
-}
 
 const rows = [];
 let failures = 0;

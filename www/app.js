@@ -7,6 +7,7 @@ import init, {
   Verifier,
   describe,
   diff,
+  isKnownEvent,
   parse,
   sampleEvent,
   sign,
@@ -185,9 +186,10 @@ function renderExplanation(event) {
   const data = event.data ?? {};
   switch (event.event_type) {
     case 'FLAG_UPDATED':
+    case 'FLAG_CREATED':
     case 'FLAG_DELETED': {
       const state = data.new_state ?? data.previous_state;
-      addFact(facts, 'Event', event.event_type === 'FLAG_DELETED' ? 'FLAG_DELETED (the flag was deleted)' : 'FLAG_UPDATED');
+      addFact(facts, 'Event', event.event_type === 'FLAG_DELETED' ? 'FLAG_DELETED (the flag was deleted)' : event.event_type);
       addFact(facts, 'Feature', `${state.feature.name} (id ${state.feature.id}, ${state.feature.type})`);
       addFact(facts, 'Environment', state.environment.name);
       addFact(facts, 'Project', state.feature.project.name);
@@ -237,7 +239,7 @@ function renderExplanation(event) {
   );
   $('changes-wrap').hidden = rows.length === 0;
   $('raw-json').textContent = JSON.stringify(event, null, 2);
-  $('raw').open = event.event_type !== undefined && !['FLAG_UPDATED', 'FLAG_DELETED', 'AUDIT_LOG_CREATED', 'NEW_VERSION_PUBLISHED'].includes(event.event_type);
+  $('raw').open = event.event_type !== undefined && !isKnownEvent(event);
 }
 
 /** The body last taken from a pasted request, so that a repeated input event keeps its note. */
