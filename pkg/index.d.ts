@@ -41,7 +41,8 @@ export type ErrorCode =
   | 'delivery_undated'
   | 'body_already_parsed'
   | 'method_not_allowed'
-  | 'handler_failed';
+  | 'handler_failed'
+  | 'not_found';
 
 /** For `signature_mismatch`, what the library could see was the likely cause. */
 export type MismatchHint =
@@ -60,6 +61,8 @@ export declare class FlagsmithWebhookError extends Error {
   readonly code: ErrorCode;
   /** Set for `signature_mismatch`. */
   readonly hint?: MismatchHint;
+  /** For `handler_failed`: what the handler threw (or why the request could not be read). */
+  readonly cause?: unknown;
 }
 
 /**
@@ -282,6 +285,8 @@ export interface HandlerContext {
   /** Node middleware: the request and response. */
   req?: unknown;
   res?: unknown;
+  /** The Fastify plugin: Fastify's request and reply. */
+  fastify?: { request: unknown; reply: unknown };
   /** Queue consumer: the message and how many times it has been tried (1 the first time). */
   message?: unknown;
   attempts?: number;
@@ -321,10 +326,15 @@ export interface DedupeOptions {
 }
 
 export interface ReceiverOptions {
-  /** The secret configured on the webhook in Flagsmith. */
-  secret?: SecretInput;
-  /** Several secrets while rotating: the current one first. */
-  secrets?: SecretInput | readonly SecretInput[];
+  /**
+   * The secret configured on the webhook in Flagsmith. `undefined` (an environment variable
+   * set only at run time, as `next build` sees it) is not an error when the receiver is
+   * created: every request is then answered 500 `invalid_secret`. To fail at startup instead,
+   * pass `verifier: new Verifier(secret)`.
+   */
+  secret?: SecretInput | undefined;
+  /** Several secrets while rotating: the current one first (`undefined` as for `secret`). */
+  secrets?: SecretInput | undefined | readonly (SecretInput | undefined)[];
   /** A Verifier to share (instead of secret/secrets). */
   verifier?: Verifier;
   /**
@@ -347,7 +357,7 @@ export interface ReceiverOptions {
    * Told about every rejected request and every handler failure (for logging); a failure comes
    * with `context.delivery`, enough to store the delivery and run it again.
    */
-  onError?: (error: unknown, context: Partial<HandlerContext> & { event?: WebhookEvent | NonConformingEvent }) => void | Promise<void>;
+  onError?: (error: FlagsmithWebhookError, context: Partial<HandlerContext> & { event?: WebhookEvent | NonConformingEvent }) => void | Promise<void>;
   /**
    * Bodies larger than this get 413 without being buffered (default 1 MiB); checked when the
    * receiver is created (a positive whole number up to MAX_BODY_BYTES_LIMIT, else `invalid_option`).
@@ -394,13 +404,53 @@ export declare function createQueueConsumer(
  */
 export declare function createHandler(options: ReceiverOptions): (request: Request, env?: unknown, ctx?: { waitUntil(promise: Promise<unknown>): void }) => Promise<Response>;
 
+/** Options of createNodeMiddleware. */
+export interface NodeMiddlewareOptions extends ReceiverOptions {
+  /**
+   * The webhook route's path (`'/webhooks/flagsmith'`): requests to other paths go to `next`
+   * (Express, Connect) or are answered 404 (node:http). Without it, every request is a webhook.
+   */
+  path?: string;
+}
+
+/** What the middleware reads of node:http's IncomingMessage (no dependency on @types/node). */
+export interface NodeRequest {
+  method?: string;
+  url?: string;
+  rawHeaders: string[];
+  headers: Record<string, string | string[] | undefined>;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/** What the middleware writes of node:http's ServerResponse. */
+export interface NodeResponse {
+  statusCode: number;
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  setHeader(name: string, value: string | number | readonly string[]): unknown;
+  end(body?: string): unknown;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+}
+
 /** Node middleware for node:http, Express and Connect; same status policy as createHandler. */
-export declare function createNodeMiddleware(options: ReceiverOptions): (req: any, res: any, next?: (error?: unknown) => void) => Promise<void>;
+export declare function createNodeMiddleware(options: NodeMiddlewareOptions): (req: NodeRequest, res: NodeResponse, next?: (error?: unknown) => void) => Promise<void>;
 
 /** For frameworks that already hold the raw body (Fastify, Koa, …): `{ status, body }` to send back. */
 export declare function createWebhookHandler(
   options: ReceiverOptions,
-): (request: { method?: string; headers: Headers | Record<string, string | string[] | undefined> | ReadonlyArray<readonly [string, string]>; body: BodyInput | null | undefined }, context?: Partial<HandlerContext>) => Promise<{ status: number; body: { ok: boolean; error?: ErrorCode; message?: string; duplicate?: boolean; acknowledged?: 'early' } }>;
+): (request: { method?: string; headers: Headers | Record<string, string | string[] | undefined> | ReadonlyArray<readonly [string, string]>; body: BodyInput | null | undefined }, context?: Partial<HandlerContext>) => Promise<{
+  status: number;
+  /** `content-type`, and `allow` for a 405: send them as they are. */
+  headers: Record<string, string>;
+  body: { ok: boolean; error?: ErrorCode; message?: string; duplicate?: boolean; acknowledged?: 'early' };
+}>;
+
+/**
+ * A Fastify plugin (Fastify 4 and 5) receiving webhooks at `path`: register it without
+ * fastify-plugin, so that its raw-body parsing stays inside it and every other route keeps
+ * Fastify's JSON parsing.
+ */
+export declare function createFastifyPlugin(options: ReceiverOptions & { path: string }): (fastify: any) => Promise<void>;
 
 /** Verifies a Fetch Request (reading its body with a limit) and returns its event, or throws. */
 export declare function verifyRequest(

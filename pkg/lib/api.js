@@ -9,7 +9,7 @@ import { FlagsmithWebhookError, describeType, isVerifierLike } from './errors.js
 import { bodyTooLarge, isOverLimit, maxBodyBytesOf } from './limits.js';
 import { isKnownType } from './events.js';
 import { toFlagsmithJson } from './model.js';
-import { isReady } from './state.js';
+import { isReady, unavailableReason } from './state.js';
 
 export { FlagsmithWebhookError } from './errors.js';
 export { KNOWN_EVENT_TYPES } from './events.js';
@@ -19,13 +19,21 @@ export { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_LIMIT } from './limits.js';
 export const SIGNATURE_HEADER = 'X-Flagsmith-Signature';
 
 function ensureReady() {
-  if (!isReady()) {
+  if (isReady()) return;
+  const reason = unavailableReason();
+  if (reason !== undefined) {
     throw new FlagsmithWebhookError(
       'not_initialised',
-      'the WebAssembly module is not initialised yet: in a browser, `await init()` once ' +
-        "(import init from 'flagsmith-webhooks') before calling sign, verify or parse.",
+      `the WebAssembly module could not be loaded where the package was imported (${String(reason).slice(0, 200)}). ` +
+        'In Next.js this happens while `next build` evaluates an edge route, and not at run time; elsewhere, check that ' +
+        'the bundler emits the .wasm file.',
     );
   }
+  throw new FlagsmithWebhookError(
+    'not_initialised',
+    'the WebAssembly module is not initialised yet: in a browser, `await init()` once ' +
+      "(import init from 'flagsmith-webhooks') before calling sign, verify or parse.",
+  );
 }
 
 const encoder = new TextEncoder();

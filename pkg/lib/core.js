@@ -8,6 +8,7 @@ import { SIGNATURE_HEADER, Verifier } from './api.js';
 import { deduplicator, replayGuard } from './delivery.js';
 import { FlagsmithWebhookError, isVerifierLike } from './errors.js';
 import { isKnownType } from './events.js';
+import { escapeControls } from './text.js';
 import { maxBodyBytesOf } from './limits.js';
 
 const SIGNATURE_CODES = new Set(['missing_signature', 'malformed_signature', 'signature_mismatch']);
@@ -22,6 +23,25 @@ export function verifierOf(options, maxBodyBytes) {
   if (isVerifierLike(options.verifier)) return options.verifier;
   const secrets = options.secrets ?? options.secret;
   return new Verifier(secrets, { maxBodyBytes });
+}
+
+/**
+ * The receiver's verifier, or, when its secret is missing or unusable, the `invalid_secret`
+ * error every request will be answered with (500). The one option not checked when a receiver
+ * is created: frameworks evaluate route modules while building (`next build`), where the
+ * secret is often not set (nor, for edge routes, the .wasm: `not_initialised`), and both are
+ * there when the server starts. To fail at startup instead, build the Verifier yourself and
+ * pass it as `verifier`.
+ */
+const DEFERRED_CODES = new Set(['invalid_secret', 'not_initialised']);
+
+function deferredVerifier(options, maxBodyBytes) {
+  try {
+    return { verifier: verifierOf(options, maxBodyBytes) };
+  } catch (error) {
+    if (error instanceof FlagsmithWebhookError && DEFERRED_CODES.has(error.code)) return { unusable: error };
+    throw error;
+  }
 }
 
 function acknowledgeAfterOf(value) {
@@ -76,9 +96,18 @@ export async function dispatch(options, received, context, dedupe, report) {
     await routeOf(received.event, received.conforming, on)?.(received.event, context);
   } catch (error) {
     if (dedupe) await dedupe.release(received.deliveryKey).catch(() => {});
-    await report(error, { ...context, event: received.event });
+    await report(handlerFailure(error), { ...context, event: received.event });
     throw error;
   }
+}
+
+/**
+ * What onError gets for a handler that threw: always a FlagsmithWebhookError (so `error.code`
+ * can be read without narrowing), `handler_failed`, with what was thrown as its `cause`.
+ */
+function handlerFailure(thrown) {
+  const what = thrown instanceof Error ? thrown.message : String(thrown);
+  return new FlagsmithWebhookError('handler_failed', `a webhook handler threw: ${escapeControls(what.slice(0, 200))}`, undefined, thrown);
 }
 
 /** onError, called so that a failing logger never changes a response. */
@@ -118,7 +147,7 @@ const handlerFailed = () =>
  */
 export function createCore(options) {
   const maxBodyBytes = maxBodyBytesOf({ maxBodyBytes: options.maxBodyBytes });
-  const verifier = verifierOf(options, maxBodyBytes);
+  const { verifier, unusable } = deferredVerifier(options, maxBodyBytes);
   const acknowledgeAfterMs = acknowledgeAfterOf(options.acknowledgeAfterMs);
   const replay = replayGuard(options.replay);
   const dedupe = deduplicator(options.dedupe);
@@ -142,10 +171,15 @@ export function createCore(options) {
       let received;
       const pairs = headerPairs(headers());
       try {
+        if (unusable) throw unusable;
         received = verifier.verifyDelivery(await readBody(), signatureOf(pairs), { maxBodyBytes });
       } catch (error) {
+        if (!(error instanceof FlagsmithWebhookError)) {
+          const unreadable = new FlagsmithWebhookError('handler_failed', 'the request could not be read.', undefined, error);
+          await report(unreadable, runtime);
+          return reply(500, unreadable);
+        }
         await report(error, runtime);
-        if (!(error instanceof FlagsmithWebhookError)) return reply(500, new FlagsmithWebhookError('handler_failed', 'the request could not be read.'));
         if (error.code === 'body_too_large') return reply(413, error);
         if (SIGNATURE_CODES.has(error.code)) return reply(401, error);
         if (PAYLOAD_CODES.has(error.code)) return reply(400, error);

@@ -5,8 +5,8 @@ const BRAND = Symbol.for('flagsmith-webhooks.FlagsmithWebhookError');
 
 /** Error thrown for anything that makes a webhook unusable; `code` is stable. */
 export class FlagsmithWebhookError extends Error {
-  constructor(code, message, hint) {
-    super(message);
+  constructor(code, message, hint, cause) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'FlagsmithWebhookError';
     this.code = code;
     if (hint) this.hint = hint;

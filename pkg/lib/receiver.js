@@ -112,8 +112,51 @@ export function createHandler(options) {
  */
 export function createWebhookHandler(options) {
   const core = createCore(options);
-  return ({ method = 'POST', headers, body }, context = {}) =>
-    core.handle(method, () => headers, async () => rawBodyOf(body, core.maxBodyBytes), context);
+  return async ({ method = 'POST', headers, body }, context = {}) => {
+    const result = await core.handle(method, () => headers, async () => rawBodyOf(body, core.maxBodyBytes), context);
+    return { ...result, headers: responseHeaders(result.status) };
+  };
+}
+
+/** The headers every receiver answers with: JSON, and for 405 the method it allows. */
+function responseHeaders(status) {
+  return status === 405 ? { 'content-type': 'application/json', allow: 'POST' } : { 'content-type': 'application/json' };
+}
+
+/**
+ * A Fastify plugin: `app.register(createFastifyPlugin({ path: '/webhook', secret, on }))`.
+ * Fastify encapsulates a plugin registered this way, so the raw-body parsing it sets up applies
+ * to its own route only, and every other route keeps Fastify's JSON parsing. Bodies over
+ * `maxBodyBytes` are refused while Fastify reads them (413 `body_too_large`, as everywhere).
+ */
+export function createFastifyPlugin(options) {
+  const path = pathOption(options?.path);
+  if (path === undefined) {
+    throw new FlagsmithWebhookError('invalid_option', "invalid path: createFastifyPlugin needs the webhook route's path, such as path: '/webhooks/flagsmith'.");
+  }
+  const core = createCore(options);
+  const report = async (error) => {
+    try {
+      await options.onError?.(error, {});
+    } catch {
+      // A failing logger must not change the response.
+    }
+  };
+  return async function flagsmithWebhooks(fastify) {
+    // Inside this plugin's context only: every body is kept as raw bytes, whatever its type.
+    fastify.removeAllContentTypeParsers();
+    fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: core.maxBodyBytes }, (request, body, done) => done(null, body));
+    fastify.setErrorHandler(async (error, request, reply) => {
+      const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+      const answer = tooLarge ? bodyTooLarge(core.maxBodyBytes) : new FlagsmithWebhookError('handler_failed', 'the request could not be read.', undefined, error);
+      await report(answer);
+      return reply.code(tooLarge ? 413 : 500).headers(responseHeaders(413)).send({ ok: false, error: answer.code, message: answer.message });
+    });
+    fastify.all(path, async (request, reply) => {
+      const result = await core.handle(request.method, () => request.headers, async () => rawBodyOf(request.body, core.maxBodyBytes), { fastify: { request, reply } });
+      return reply.code(result.status).headers(responseHeaders(result.status)).send(result.body);
+    });
+  };
 }
 
 function alreadyParsed(where = 'node') {
@@ -174,15 +217,49 @@ function readNodeBody(req, limit) {
   });
 }
 
+/** The `path` option: undefined (every path), or a path starting with `/`. */
+function pathOption(path) {
+  if (path === undefined) return undefined;
+  if (typeof path !== 'string' || !path.startsWith('/') || path.includes('?')) {
+    throw new FlagsmithWebhookError(
+      'invalid_option',
+      `invalid path: expected the webhook route's path, such as '/webhooks/flagsmith' (no query string), got ${String(path).slice(0, 40)}.`,
+    );
+  }
+  return path;
+}
+
+/** The request's path without its query: Express and Connect keep the unmounted one as originalUrl. */
+function pathnameOf(req) {
+  const url = req.originalUrl ?? req.url ?? '/';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
 /**
- * Node middleware for node:http, Express and Connect: `(req, res, next?)`. Reads the raw body
+ * Node middleware for node:http, Express and Connect: `(req, res, next?)`. With `path`, only
+ * requests to that path are webhooks; others go to `next` (Express, Connect) or get 404
+ * (node:http), so the middleware can be mounted for a whole app. Reads the raw body
  * itself, or uses `req.rawBody` / a raw `req.body` (express.raw) when a parser ran first. If a
  * JSON body parser already consumed it, it answers 500 with `body_already_parsed` and says how
  * to fix the mount order, instead of reporting a bad signature.
  */
 export function createNodeMiddleware(options) {
+  const path = pathOption(options?.path);
   const core = createCore(options);
-  return async (req, res) => {
+  return async (req, res, next) => {
+    if (path !== undefined && pathnameOf(req) !== path) {
+      // Not the webhook's path: the next middleware's (Express, Connect), or 404 (node:http).
+      if (typeof next === 'function') {
+        next();
+        return;
+      }
+      const error = new FlagsmithWebhookError('not_found', `this server receives Flagsmith webhooks at ${path} only.`);
+      res.statusCode = 404;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ ok: false, error: error.code, message: error.message }));
+      return;
+    }
     const readBody = async () => {
       // A raw body a parser kept (express.raw, express.text, a rawBody plugin) is used as is.
       for (const raw of [req.rawBody, req.body]) if (isRaw(raw)) return rawBodyOf(raw, core.maxBodyBytes);

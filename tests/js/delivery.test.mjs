@@ -67,7 +67,7 @@ test('a slow handler is acknowledged before a 10-second client gives up, and run
         if (event.data.changed_by === 'fail@example.com') throw new Error('late failure');
       },
     },
-    onError: (error, context) => errors.push({ message: error.message, delivery: context.delivery, early: context.conforming }),
+    onError: (error, context) => errors.push({ code: error.code, message: error.cause.message, delivery: context.delivery, early: context.conforming }),
   });
   const bodies = ['ok@example.com', 'fail@example.com'].map((author) => {
     const event = sampleEvent('FLAG_UPDATED');
@@ -88,7 +88,8 @@ test('a slow handler is acknowledged before a 10-second client gives up, and run
   await sleep(3000);
   assert.deepEqual(finished.sort(), ['fail@example.com', 'ok@example.com']);
   assert.equal(errors.length, 1);
-  assert.equal(errors[0].message, 'late failure');
+  assert.equal(errors[0].code, 'handler_failed');
+  assert.equal(errors[0].message, 'late failure', 'what the handler threw is the cause');
   assert.equal(errors[0].delivery.body, bodies[1], 'the failure comes with the delivery to store and re-run');
 });
 

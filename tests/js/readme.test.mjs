@@ -81,3 +81,29 @@ test('the Workers snippet runs under workerd', async () => {
   assert.equal(unsigned.status, 401);
   assert.equal(unsigned.body, 'missing_signature');
 });
+
+test('every TypeScript block in the README type-checks under --strict', () => {
+  const typed = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(typed.length >= 2, `${typed.length} TypeScript blocks`);
+  const dir = join(work, 'typescript');
+  mkdirSync(dir, { recursive: true });
+  // Each block is a module of its own (the Next.js route files), checked against the package's
+  // declarations with Node's types, as a Next.js project has them.
+  const files = typed.map((source, index) => {
+    const file = `block-${index}.ts`;
+    writeFileSync(join(dir, file), `${source}\nexport {};\n`);
+    return file;
+  });
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022', 'dom'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')], skipLibCheck: true, baseUrl: root, paths: { 'flagsmith-webhooks': [join(root, 'pkg/index.d.ts')] } },
+      files,
+    }),
+  );
+  try {
+    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', dir], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (error) {
+    assert.fail(`README TypeScript that does not type-check:\n${String(error.stdout).slice(0, 3000)}`);
+  }
+});

@@ -14,7 +14,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 
-import { createHandler, createNodeMiddleware, createWebhookHandler, sampleEvent, sign, signedRequest, signedRequestInit, verifyRequest } from 'flagsmith-webhooks';
+import { createFastifyPlugin, createHandler, createNodeMiddleware, createWebhookHandler, sampleEvent, sign, signedRequest, signedRequestInit, verifyRequest } from 'flagsmith-webhooks';
 
 import { closeNow } from '../../scripts/serve.mjs';
 import { receiverOptions } from './helpers/receiver-options.mjs';
@@ -76,20 +76,95 @@ suite('Express', async () => {
   });
 });
 
+suite('createNodeMiddleware with a path, mounted for a whole app', async () => {
+  test('node:http: the path is the webhook, every other path is 404', async () => {
+    const { calls, take } = recorder();
+    const url = await listen(createServer(createNodeMiddleware({ ...receiverOptions(RECEIVER_SECRETS, calls), path: '/webhook' })));
+    await runReceiverTable(url, take);
+    const body = fixture('01_flag_updated_env_default.json');
+    const signed = [['content-type', 'application/json'], ['X-Flagsmith-Signature', sign(SECRET, body)]];
+    for (const request of [{ method: 'GET', path: '/health' }, { path: '/other', headers: signed, body }, { path: '/webhook/extra', headers: signed, body }]) {
+      const response = await rawRequest(url, request);
+      assert.equal(response.status, 404, `${request.method ?? 'POST'} ${request.path}`);
+      assert.equal(JSON.parse(response.body).error, 'not_found');
+    }
+    assert.equal((await rawRequest(url, { path: '/webhook?source=flagsmith', headers: signed, body })).status, 200, 'a query string is not part of the path');
+    assert.equal((await take()).length, 1);
+  });
+
+  test('Express: app.use() for the whole app, other routes reached through next()', async () => {
+    const { calls, take } = recorder();
+    const app = express();
+    app.use(createNodeMiddleware({ ...receiverOptions(RECEIVER_SECRETS, calls), path: '/webhook' }));
+    app.use(express.json());
+    app.get('/health', (req, res) => res.json({ healthy: true }));
+    app.post('/echo', (req, res) => res.json(req.body));
+    const url = await listen(createServer(app));
+    await runReceiverTable(url, take);
+    const health = await rawRequest(url, { method: 'GET', path: '/health' });
+    assert.equal(health.status, 200);
+    assert.deepEqual(JSON.parse(health.body), { healthy: true });
+    const echo = await rawRequest(url, { path: '/echo', headers: [['content-type', 'application/json']], body: '{"json": "still parsed"}' });
+    assert.deepEqual(JSON.parse(echo.body), { json: 'still parsed' });
+  });
+
+  test('a path that is not one is refused when the middleware is created', () => {
+    for (const path of ['webhook', '/webhook?x=1', 42]) {
+      assert.throws(() => createNodeMiddleware({ secret: SECRET, path }), { code: 'invalid_option' }, String(path));
+    }
+  });
+});
+
+suite('a secret missing while the app is built', () => {
+  test('creating a receiver does not throw; every request is answered 500 invalid_secret', async () => {
+    const errors = [];
+    const options = { secret: process.env.FLAGSMITH_WEBHOOK_SECRET_THAT_IS_NOT_SET, on: {}, onError: (error) => errors.push(error.code) };
+    const handler = createHandler(options);
+    const middleware = createNodeMiddleware(options);
+    const body = fixture('01_flag_updated_env_default.json');
+    const response = await handler(new Request('http://127.0.0.1/webhook', { method: 'POST', body, headers: { 'x-flagsmith-signature': sign(SECRET, body) } }));
+    assert.equal(response.status, 500);
+    assert.equal((await response.json()).error, 'invalid_secret');
+    const url = await listen(createServer(middleware));
+    const viaNode = await rawRequest(url, { headers: [['X-Flagsmith-Signature', sign(SECRET, body)]], body });
+    assert.equal(viaNode.status, 500);
+    assert.equal(JSON.parse(viaNode.body).error, 'invalid_secret');
+    assert.deepEqual(errors, ['invalid_secret', 'invalid_secret']);
+    // Every other option is still checked when the receiver is created.
+    assert.throws(() => createHandler({ ...options, maxBodyBytes: -1 }), { code: 'invalid_option' });
+  });
+});
+
 suite('Fastify', async () => {
   const { calls, take } = recorder();
   const app = Fastify();
-  // The recipe: keep JSON bodies as raw Buffers, and hand them to createWebhookHandler.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (request, body, done) => done(null, body));
-  const handle = createWebhookHandler(receiverOptions(RECEIVER_SECRETS, calls));
-  app.all('/webhook', async (request, reply) => {
-    const result = await handle({ method: request.method, headers: request.headers, body: request.body });
-    return reply.code(result.status).send(result.body);
-  });
+  // The recipe: the plugin, registered for its own route; the rest of the app is untouched.
+  app.register(createFastifyPlugin({ ...receiverOptions(RECEIVER_SECRETS, calls), path: '/webhook' }));
+  app.post('/echo', async (request) => ({ parsed: request.body }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   closers.push(() => app.close());
   const url = `http://127.0.0.1:${app.server.address().port}`;
   test('answers the receiver table', () => runReceiverTable(url, take));
+
+  test("the app's other routes keep Fastify's JSON parsing; 405 says what is allowed", async () => {
+    const echo = await rawRequest(url, { path: '/echo', headers: [['content-type', 'application/json']], body: '{"a": [1, 2]}' });
+    assert.equal(echo.status, 200);
+    assert.deepEqual(JSON.parse(echo.body), { parsed: { a: [1, 2] } });
+    const get = await rawRequest(url, { method: 'GET' });
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.allow, 'POST');
+    const huge = 'x'.repeat(1024 * 1024);
+    const tooLarge = await rawRequest(url, { headers: [['X-Flagsmith-Signature', sign(SECRET, huge)]], body: huge });
+    assert.equal(tooLarge.status, 413);
+    assert.equal(JSON.parse(tooLarge.body).error, 'body_too_large');
+  });
+
+  test('createWebhookHandler gives the headers to send, Allow among them for 405', async () => {
+    const handle = createWebhookHandler(receiverOptions(RECEIVER_SECRETS, []));
+    const result = await handle({ method: 'GET', headers: {}, body: '' });
+    assert.equal(result.status, 405);
+    assert.deepEqual(result.headers, { 'content-type': 'application/json', allow: 'POST' });
+  });
 });
 
 suite('Hono (on @hono/node-server)', async () => {

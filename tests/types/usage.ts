@@ -20,6 +20,8 @@ import init, {
   signEvent,
   toFlagsmithJson,
   createHandler,
+  createFastifyPlugin,
+  createNodeMiddleware,
   sampleEvent,
   signedRequest,
   verifyRequest,
@@ -210,4 +212,45 @@ verifyRequest(new Request('https://example.test/'), 'secret').then((received) =>
       const stored: string | undefined = context.delivery?.body;
     },
   });
+}
+
+// onError gets a FlagsmithWebhookError: its code without narrowing, a handler's throw as cause.
+createHandler({
+  // An environment variable that may be unset (as `next build` sees it) is accepted.
+  secret: undefined as string | undefined,
+  onError: (error) => {
+    const code: ErrorCode = error.code;
+    const cause: unknown = error.cause;
+  },
+});
+
+// An exhaustive switch: isKnownEvent narrows to the modelled types, so `never` is reachable
+// only if a case is missing (delete one and this stops compiling).
+function kindOf(event: WebhookEvent): string {
+  if (!isKnownEvent(event)) return 'not modelled (or not conforming)';
+  switch (event.event_type) {
+    case 'FLAG_UPDATED':
+    case 'FLAG_CREATED':
+    case 'FLAG_DELETED':
+      return 'flag';
+    case 'NEW_VERSION_PUBLISHED':
+      return 'version';
+    case 'AUDIT_LOG_CREATED':
+      return 'audit';
+    default: {
+      const missing: never = event;
+      return missing;
+    }
+  }
+}
+
+// Node middleware: typed with what it uses of node:http's request and response.
+declare const req: { method?: string; url?: string; rawHeaders: string[]; headers: Record<string, string | string[] | undefined>; on(event: string, listener: (...args: any[]) => void): unknown };
+{
+  const middleware = createNodeMiddleware({ secret: 'secret', path: '/webhook' });
+  // @ts-expect-error a response is needed, not a string
+  middleware(req, 'res');
+  // @ts-expect-error a path is a string
+  createNodeMiddleware({ secret: 'secret', path: 42 });
+  createFastifyPlugin({ secret: 'secret', path: '/webhook' });
 }

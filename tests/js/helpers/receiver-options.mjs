@@ -4,6 +4,9 @@
 // that throws for the feature named "explode".
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Every handler route a receiver has: the event types, then the catch-alls. */
+export const ROUTES = ['FLAG_UPDATED', 'FLAG_CREATED', 'FLAG_DELETED', 'AUDIT_LOG_CREATED', 'NEW_VERSION_PUBLISHED', 'identity', 'default', 'nonConforming'];
+
 export function receiverOptions(secrets, calls) {
   const record = (route) => (event, context) => {
     if (event.data?.new_state?.feature?.name === 'explode') throw new Error('handler failure requested by the test');
@@ -20,15 +23,6 @@ export function receiverOptions(secrets, calls) {
   return {
     secrets,
     maxBodyBytes: MAX_BODY_BYTES,
-    on: {
-      FLAG_UPDATED: record('FLAG_UPDATED'),
-      FLAG_CREATED: record('FLAG_CREATED'),
-      FLAG_DELETED: record('FLAG_DELETED'),
-      AUDIT_LOG_CREATED: record('AUDIT_LOG_CREATED'),
-      NEW_VERSION_PUBLISHED: record('NEW_VERSION_PUBLISHED'),
-      identity: record('identity'),
-      default: record('default'),
-      nonConforming: record('nonConforming'),
-    },
+    on: Object.fromEntries(ROUTES.map((route) => [route, record(route)])),
   };
 }
