@@ -2,7 +2,10 @@
 // node:http, Express, Fastify and Hono. Plus the loud error behind express.json(), 2,000
 // parallel requests against the Node receiver, and the CLI end to end.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { after, describe as suite, test } from 'node:test';
@@ -222,6 +225,127 @@ suite('the CLI', async () => {
       assert.ok(!error.stderr.includes(SECRET));
       return true;
     });
+  });
+});
+
+suite('the CLI, end to end', async () => {
+  const receiver = await nodeHttpReceiver();
+  const url = `${receiver.url}/webhook`;
+  const withSecret = { env: { ...process.env, FLAGSMITH_WEBHOOK_SECRET: SECRET } };
+  /** Runs the CLI with `input` on standard input (a pipe); resolves to { code, stdout, stderr }. */
+  const cliWith = (args, input, env = process.env) =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end(input);
+    });
+  /** Starts `listen` on a free port; resolves to { url, output(), stop() }. */
+  async function startListen(args) {
+    const child = spawn(process.execPath, [cli, 'listen', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    for (let i = 0; i < 100 && !/listening on (\S+)/.test(output); i++) await new Promise((r) => setTimeout(r, 50));
+    const address = /listening on http:\/\/([\d.:]+)\//.exec(output);
+    assert.ok(address, output);
+    closers.push(async () => child.kill());
+    return { url: `http://${address[1]}`, output: () => output };
+  }
+
+  test('--version, help per command, and unknown commands', async () => {
+    const version = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8')).version;
+    assert.equal(execFileSync(process.execPath, [cli, '--version'], { encoding: 'utf8' }).trim(), version);
+    for (const command of ['sign', 'verify', 'send', 'replay', 'listen']) {
+      const help = execFileSync(process.execPath, [cli, command, '--help'], { encoding: 'utf8' });
+      assert.match(help, new RegExp(`^usage: flagsmith-webhooks ${command}`), command);
+    }
+    const unknown = await cliWith(['frobnicate'], '');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  });
+
+  test('sign refuses an empty body unless asked', async () => {
+    const empty = await cliWith(['sign', '--secret', SECRET], '');
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /the body is empty/);
+    const allowed = await cliWith(['sign', '--secret', SECRET, '--allow-empty'], '');
+    assert.equal(allowed.stdout.trim(), sign(SECRET, ''));
+  });
+
+  test('send reads a piped body; an empty pipe is an error', async () => {
+    const body = fixture('03_flag_updated_multivariate.json');
+    const piped = await cliWith(['send', url], body, withSecret.env);
+    assert.equal(piped.code, 0, piped.stderr);
+    const [call] = await receiver.take();
+    assert.equal(call.delivery.body, body.toString('utf8'), 'the piped bytes, not a sample');
+    const empty = await cliWith(['send', url], '', withSecret.env);
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /standard input is empty/);
+    assert.deepEqual(await receiver.take(), []);
+  });
+
+  test('send --header, --unsigned and --signature', async () => {
+    const headed = await cliWith(['send', url, '--event', 'FLAG_UPDATED', '--header', 'X-Request-Id: abc', '--header', 'X-Other:2'], '', withSecret.env);
+    assert.equal(headed.code, 0, headed.stderr);
+    const [call] = await receiver.take();
+    assert.ok(call.delivery.headers.some(([name, value]) => name === 'X-Request-Id' && value === 'abc'), JSON.stringify(call.delivery.headers));
+    assert.ok(call.delivery.headers.some(([name, value]) => name === 'X-Other' && value === '2'));
+    const unsigned = await cliWith(['send', url, '--event', 'FLAG_UPDATED', '--unsigned'], '');
+    assert.equal(unsigned.code, 1);
+    assert.match(unsigned.stdout, /^401 .*\n.*missing_signature/s);
+    const body = fixture('01_flag_updated_env_default.json');
+    const chosen = await cliWith(['send', url, '--signature', sign(SECRET, body)], body);
+    assert.equal(chosen.code, 0, chosen.stdout);
+    const wrong = await cliWith(['send', url, '--signature', '0'.repeat(64)], body);
+    assert.match(wrong.stdout, /^401 .*signature_mismatch/s);
+    await receiver.take();
+  });
+
+  test('listen prints each verdict and forwards verified deliveries unchanged; replay resends every real request', async () => {
+    const requests = JSON.parse(fixture('real/requests.json')).requests;
+    const listener = await startListen(['--secret', 'real-secret-1', '--secret', 'real-secret-2', '--path', '/hook', '--forward-to', url]);
+    const hook = `${listener.url}/hook`;
+    const file = fileURLToPath(new URL('../fixtures/real/requests.json', import.meta.url));
+    const replayed = await cliWith(['replay', file, hook], '');
+    assert.equal(replayed.code, 1, 'the unsigned captures are refused');
+    const lines = replayed.stdout.trim().split('\n');
+    for (const request of requests) {
+      const line = lines.find((l) => l.startsWith(`${request.file}: `));
+      assert.match(line, request.signed_by ? /: 200 / : /: 401 .*missing_signature/, request.file);
+    }
+    assert.equal(lines.at(-1), `${requests.filter((r) => r.signed_by).length} of ${requests.length} replayed requests answered 2xx`);
+    // Each verified delivery went on to the receiver with its own bytes and signature: that
+    // receiver's secret is not the capture's, so it answered 401, which listen printed.
+    assert.equal((listener.output().match(/^✓ verified /gm) ?? []).length, requests.filter((r) => r.signed_by).length);
+    assert.equal((listener.output().match(/^  → forwarded to .*: 401 /gm) ?? []).length, requests.filter((r) => r.signed_by).length);
+    assert.equal((listener.output().match(/^✗ missing_signature/gm) ?? []).length, requests.filter((r) => !r.signed_by).length);
+
+    // A raw HTTP request as a request bin shows it, and a receiver's JSON capture.
+    const real = requests.find((r) => r.signed_by === 'real-secret-1');
+    const dir = mkdtempSync(join(tmpdir(), 'fw-replay-'));
+    const rawFile = join(dir, 'request.http');
+    writeFileSync(rawFile, Buffer.concat([Buffer.from(real.raw_head_bytes_latin1, 'latin1'), fixture(`real/${real.file}`)]));
+    const raw = await cliWith(['replay', rawFile, hook], '');
+    assert.equal(raw.code, 0, raw.stdout);
+    const captureFile = join(dir, 'deliveries.jsonl');
+    const body = fixture(`real/${real.file}`).toString('utf8');
+    writeFileSync(captureFile, `${JSON.stringify({ headers: real.headers, body })}\n${JSON.stringify({ headers: real.headers, body })}\n`);
+    const captured = await cliWith(['replay', captureFile, hook], '');
+    assert.equal(captured.code, 0, captured.stdout);
+    assert.match(captured.stdout, /2 of 2 replayed requests answered 2xx/);
+    rmSync(dir, { recursive: true, force: true });
+
+    // send -> listen -> the receiver, with a secret both share.
+    const shared = await startListen(['--secret', SECRET, '--forward-to', url]);
+    const sent = await cliWith(['send', `${shared.url}/`, '--event', 'NEW_VERSION_PUBLISHED'], '', withSecret.env);
+    assert.equal(sent.code, 0, sent.stdout);
+    const calls = await receiver.take();
+    assert.deepEqual(calls.map((c) => c.route), ['NEW_VERSION_PUBLISHED']);
+    assert.match(shared.output(), /✓ verified NEW_VERSION_PUBLISHED: .*\n  → forwarded to .*: 200 /);
   });
 });
 
