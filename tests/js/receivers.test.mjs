@@ -16,6 +16,10 @@ import { serve } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
+import Koa from 'koa';
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 
 import { createFastifyPlugin, createHandler, createNodeMiddleware, createWebhookHandler, sampleEvent, sign, signedRequest, signedRequestInit, verifyRequest } from 'flagsmith-webhooks';
 
@@ -167,6 +171,47 @@ suite('Fastify', async () => {
     const result = await handle({ method: 'GET', headers: {}, body: '' });
     assert.equal(result.status, 405);
     assert.deepEqual(result.headers, { 'content-type': 'application/json', allow: 'POST' });
+  });
+});
+
+suite('Koa', async () => {
+  const { calls, take } = recorder();
+  const app = new Koa();
+  // The recipe: before any body parser, the middleware answers the webhook's path itself.
+  const webhook = createNodeMiddleware({ ...receiverOptions(RECEIVER_SECRETS, calls), path: '/webhook' });
+  app.use(async (ctx, next) => {
+    if (ctx.path !== '/webhook') return next();
+    ctx.respond = false; // the middleware writes the response
+    await webhook(ctx.req, ctx.res);
+  });
+  app.use((ctx) => {
+    ctx.body = { other: ctx.path };
+  });
+  const url = await listen(createServer(app.callback()));
+  test('answers the receiver table', () => runReceiverTable(url, take));
+  test('other routes are left to the app', async () => {
+    const other = await rawRequest(url, { method: 'GET', path: '/health' });
+    assert.deepEqual(JSON.parse(other.body), { other: '/health' });
+  });
+});
+
+suite('NestJS (on Express)', async () => {
+  const { calls, take } = recorder();
+  class AppModule {}
+  Module({})(AppModule);
+  // The recipe: Nest's body parsers off, the webhook's middleware first, then JSON parsing for
+  // the rest of the app.
+  const app = await NestFactory.create(AppModule, { bodyParser: false, logger: false });
+  app.use('/webhook', createNodeMiddleware(receiverOptions(RECEIVER_SECRETS, calls)));
+  app.useBodyParser('json');
+  app.use('/echo', (req, res) => res.json({ parsed: req.body }));
+  await app.listen(0, '127.0.0.1');
+  closers.push(() => app.close());
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  test('answers the receiver table', () => runReceiverTable(url, take));
+  test('the rest of the app still parses JSON', async () => {
+    const echo = await rawRequest(url, { path: '/echo', headers: [['content-type', 'application/json']], body: '{"a": 1}' });
+    assert.deepEqual(JSON.parse(echo.body), { parsed: { a: 1 } });
   });
 });
 
