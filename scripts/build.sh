@@ -23,8 +23,9 @@ done
 # CommonJS consumers get the same declarations as a .d.cts (TypeScript reads the module kind
 # from the extension).
 cp pkg/index.d.ts "$out/index.d.cts"
-# The npm page shows the package README: the project README, copied (not kept twice in git).
-cp README.md pkg/README.md
+# pkg/README.md is the npm page (written for users); the project README ships beside it as the
+# full guide (copied, not kept twice in git).
+cp README.md pkg/GUIDE.md
 cp LICENSE pkg/LICENSE
 printf 'built %s: %s bytes, %s gzip -9\n' "$out/flagsmith_webhooks_bg.wasm" \
   "$(wc -c < "$out/flagsmith_webhooks_bg.wasm")" "$(gzip -9c "$out/flagsmith_webhooks_bg.wasm" | wc -c)"

@@ -15,7 +15,9 @@ import { startWorker, stopWorkers } from './helpers/workers.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = join(root, 'tests/out/readme');
-const blocks = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+// The project README (the full guide) and the package's README (the npm page).
+const READMES = ['README.md', 'pkg/README.md'].map((file) => readFileSync(join(root, file), 'utf8'));
+const blocks = READMES.flatMap((text) => [...text.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]));
 const SECRET = vectors.fixture_secret;
 const BODY = fixture('01_flag_updated_env_default.json');
 const block = (marker) => {
@@ -83,7 +85,7 @@ test('the Workers snippet runs under workerd', async () => {
 });
 
 test('every TypeScript block in the README type-checks under --strict', () => {
-  const typed = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const typed = READMES.flatMap((text) => [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]));
   assert.ok(typed.length >= 2, `${typed.length} TypeScript blocks`);
   const dir = join(work, 'typescript');
   mkdirSync(dir, { recursive: true });
