@@ -38,6 +38,10 @@ export function startServer({ root = repositoryRoot, port = 0, host = '127.0.0.1
     response.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
+      // The inspector handles secrets: no other site may frame it (a <meta> CSP cannot say
+      // frame-ancestors, so the server must).
+      'content-security-policy': "frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
     });
     createReadStream(file).pipe(response);
   });

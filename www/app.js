@@ -62,21 +62,25 @@ const HINTS = {
 };
 
 /**
- * A whole HTTP request pasted from a log or a request bin: its body, its signature header, and
- * what was done, or null when the text is just a body.
+ * A whole request pasted from a log, a request bin or a terminal: its body, its signature
+ * header, and what was done; null when the text is just a body. Understands a raw HTTP/1.1
+ * request, HTTP/2 pseudo-header lines (`:method: POST`), a request bin's tab-separated header
+ * table, and a curl command (the Sign tab's own among them).
  */
 function splitRawRequest(text) {
-  const match = /^([A-Z]+ \S+ HTTP\/\d(?:\.\d)?|[!-9;-~]+:[^\n]*)\r?\n/.exec(text);
-  if (!match) return null;
+  if (/^\s*curl\s/.test(text)) return splitCurl(text);
+  const first = /^([A-Z]+ \S+ HTTP\/\d(?:\.\d)?|:?[!-9;-~]+(?::|\t)[^\n]*)\r?\n/.exec(text);
+  if (!first) return null;
   const separator = /\r?\n\r?\n/.exec(text);
   if (!separator) return null;
   const head = text.slice(0, separator.index).split(/\r?\n/);
   if (/^[A-Z]+ \S+ HTTP\//.test(head[0])) head.shift();
   const headers = [];
   for (const line of head) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) return null;
-    headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+    // `name: value`, `:pseudo: value` (HTTP/2), or `name<TAB>value` (a request bin's table).
+    const match = /^(:?[^:\t]+)(?::|\t)\s*(.*)$/.exec(line);
+    if (!match) return null;
+    headers.push([match[1].trim().toLowerCase(), match[2].trim()]);
   }
   let body = text.slice(separator.index + separator[0].length);
   const notes = [];
@@ -86,8 +90,65 @@ function splitRawRequest(text) {
     body = new TextDecoder().decode(bytes.subarray(0, length));
     notes.push(`The body was cut to its Content-Length (${length} bytes).`);
   }
+  return pasted(body, headers, 'HTTP request', notes);
+}
+
+function pasted(body, headers, what, notes = []) {
   const signatures = headers.filter(([name]) => name === SIGNATURE_HEADER.toLowerCase()).map(([, value]) => value);
-  return { body, signature: signatures.join(', '), headerCount: headers.length, notes };
+  return { body, signature: signatures.join(', '), headerCount: headers.length, what, notes };
+}
+
+/** The words of a shell command: single and double quotes, backslash escapes and line joins. */
+function shellWords(text) {
+  const words = [];
+  let word = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) return null;
+      word = (word ?? '') + text.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      let value = '';
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1])) i++;
+        value += text[i];
+      }
+      if (i >= text.length) return null;
+      word = (word ?? '') + value;
+    } else if (c === '\\' && i + 1 < text.length) {
+      i++;
+      if (text[i] !== '\n') word = (word ?? '') + text[i];
+    } else if (/\s/.test(c)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== null) words.push(word);
+  return words;
+}
+
+function splitCurl(text) {
+  const words = shellWords(text);
+  if (!words) return null;
+  const headers = [];
+  let body = null;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i];
+    if ((word === '-H' || word === '--header') && i + 1 < words.length) {
+      const line = words[++i];
+      const colon = line.indexOf(':');
+      if (colon > 0) headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+    } else if (['-d', '--data', '--data-binary', '--data-raw'].includes(word) && i + 1 < words.length) {
+      body = words[++i];
+    }
+  }
+  if (body === null) return null;
+  const notes = body.startsWith('@') ? ['The curl command reads its body from a file (@…): paste or load that file instead.'] : [];
+  return pasted(body, headers, 'curl command', notes);
 }
 
 function bodyInput() {
@@ -112,53 +173,107 @@ function showSignatures(received, computed) {
   $('sig-computed').textContent = computed || '(enter the secret)';
 }
 
+/** Every secret entered: the first field, then any added ones. */
+function secretsEntered() {
+  return [$('secret'), ...document.querySelectorAll('#more-secrets input')].map((input) => input.value).filter((value) => value !== '');
+}
+
+/**
+ * Verifies and explains what is entered. The verdict comes first and is always replaced: an
+ * explanation that fails (a forged body can hold anything) must never leave an earlier
+ * "Valid" on screen.
+ */
 function verifyNow() {
+  try {
+    const event = verdictNow();
+    try {
+      renderExplanation(event);
+    } catch (error) {
+      renderExplanation(null);
+      $('verdict-notes').append(el('li', `This body could not be explained (${error.message}); the verdict above stands.`));
+    }
+  } catch (error) {
+    showSignatures('', '');
+    renderExplanation(null);
+    showVerdict('invalid', 'Could not check this input.', String(error?.message ?? error));
+  }
+}
+
+/** Shows the verdict for what is entered; the parsed event, or null. */
+function verdictNow() {
   const body = bodyInput();
-  const secret = $('secret').value;
-  const signature = $('signature').value.trim();
+  const secrets = secretsEntered();
+  const signature = cleanSignature($('signature').value);
   const empty = typeof body === 'string' ? body.length === 0 : body.byteLength === 0;
   if (empty) {
     showVerdict('empty', 'Paste a webhook body to start.');
     showSignatures('', '');
-    renderExplanation(null);
-    return;
+    return null;
   }
   const notes = [];
+  if (signature !== $('signature').value.trim()) notes.push('Read the signature out of what was pasted in the Signature field.');
   if (/^sha256=/i.test(signature) || /[A-F]/.test(signature)) {
     notes.push('A sha256= prefix or upper-case hex is accepted, but Flagsmith itself sends 64 lower-case hex characters with no prefix.');
   }
   let event = null;
+  let parseError = null;
   try {
     event = parse(body);
   } catch (error) {
     if (!(error instanceof FlagsmithWebhookError)) throw error;
+    parseError = error;
   }
-  renderExplanation(event);
-  const computed = secret ? sign(secret, body) : '';
+  const computed = secrets.length ? sign(secrets[0], body) : '';
   showSignatures(signature, computed);
-  if (!secret) {
+  if (secrets.length === 0) {
     showVerdict(signature ? 'pending' : 'unsigned', signature ? 'Enter the secret to check the signature.' : 'Unsigned: there is no signature, and no secret to check it with.', '', notes);
-    return;
+    return event;
   }
+  if (secrets.some((secret) => /^[0-9a-f]{64}$/.test(secret)) && signature && !/^[0-9a-f]{64}$/i.test(signature)) {
+    notes.push('A secret looks like a signature (64 hex characters): are the Secret and Signature fields swapped?');
+  }
+  const verifier = new Verifier(secrets);
   try {
-    new Verifier(secret).verifyAndParse(body, signature);
-    showVerdict('valid', 'Valid: the signature matches this body.', '', notes);
-  } catch (error) {
-    if (!(error instanceof FlagsmithWebhookError)) throw error;
-    switch (error.code) {
-      case 'missing_signature':
-        showVerdict('unsigned', 'Unsigned: there is no X-Flagsmith-Signature.', 'Flagsmith omits the header when the webhook has no secret. A receiver with a secret must reject this.', notes);
-        break;
-      case 'malformed_signature':
-        showVerdict('invalid', 'Invalid: the signature is malformed.', error.message, notes);
-        break;
-      case 'signature_mismatch':
-        showVerdict('invalid', 'Invalid: the signature does not match.', HINTS[error.hint] ?? error.message, notes);
-        break;
-      default:
-        showVerdict('invalid', 'The signature matches, but the body is not a Flagsmith payload.', error.message, notes);
+    const index = verifier.match(body, signature);
+    if (index >= 0) {
+      const which = secrets.length > 1 ? ` (secret ${index + 1})` : '';
+      if (parseError) {
+        showVerdict('invalid', `The signature matches${which}, but the body is not a Flagsmith payload.`, parseError.message, notes);
+      } else {
+        showVerdict('valid', `Valid: the signature matches this body${which}.`, '', notes);
+      }
+      return event;
     }
+    try {
+      verifier.verifyAndParse(body, signature);
+    } catch (error) {
+      if (!(error instanceof FlagsmithWebhookError)) throw error;
+      switch (error.code) {
+        case 'missing_signature':
+          showVerdict('unsigned', 'Unsigned: there is no X-Flagsmith-Signature.', 'Flagsmith omits the header when the webhook has no secret. A receiver with a secret must reject this.', notes);
+          break;
+        case 'malformed_signature':
+          showVerdict('invalid', 'Invalid: the signature is malformed.', error.message, notes);
+          break;
+        default:
+          showVerdict('invalid', 'Invalid: the signature does not match.', HINTS[error.hint] ?? error.message, notes);
+      }
+    }
+    return event;
+  } finally {
+    verifier.free();
   }
+}
+
+/**
+ * The signature out of what people paste in the field: a header line
+ * (`X-Flagsmith-Signature: …`), quotes around it, a curl `-H` argument.
+ */
+function cleanSignature(text) {
+  let value = text.trim();
+  const header = new RegExp(`^(?:-H\\s*)?['"]?${SIGNATURE_HEADER}\\s*[:=\\t]\\s*`, 'i').exec(value);
+  if (header) value = value.slice(header[0].length);
+  return value.replace(/^['"]+|['"]+$/g, '').trim();
 }
 
 function show(value) {
@@ -258,7 +373,7 @@ function onBodyInput() {
     $('body').value = split.body;
     if (split.signature) $('signature').value = split.signature;
     $('body-note').textContent = [
-      `Took the body${split.signature ? ' and the X-Flagsmith-Signature header' : ''} from the pasted HTTP request (${split.headerCount} headers).`,
+      `Took the body${split.signature ? ' and the X-Flagsmith-Signature header' : ''} from the pasted ${split.what} (${split.headerCount} headers).`,
       split.signature ? '' : 'It had no X-Flagsmith-Signature header.',
       ...split.notes,
     ].filter(Boolean).join(' ');
@@ -297,6 +412,17 @@ $('body').addEventListener('drop', (event) => {
     event.preventDefault();
     loadFile(file);
   }
+});
+$('add-secret').addEventListener('click', () => {
+  const count = document.querySelectorAll('#more-secrets input').length + 2;
+  const id = `secret-${count}`;
+  const label = el('label', `Secret ${count}`);
+  label.htmlFor = id;
+  const input = el('input');
+  Object.assign(input, { id, type: 'password', autocomplete: 'off', spellcheck: false });
+  input.addEventListener('input', verifyNow);
+  $('more-secrets').append(label, input);
+  input.focus();
 });
 $('secret-toggle').addEventListener('click', () => {
   const showing = $('secret').type === 'text';

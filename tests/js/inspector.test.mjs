@@ -124,6 +124,91 @@ test('a pasted raw HTTP request is split into its body and signature header', as
   assert.equal(await page.locator('#verdict').getAttribute('data-state'), 'valid');
 });
 
+test('a verdict is never stale: a forged body after a valid one is Invalid, whatever it holds', async () => {
+  const body = fixture('01_flag_updated_env_default.json').toString('utf8');
+  const signature = sign(SECRET, body);
+  await enter({ body, secret: SECRET, signature });
+  assert.match(await text('#verdict-title'), /^Valid/);
+  const forgeries = [
+    body.replace(/"new_state": \{.*\}, "previous_state"/, '"new_state": null, "previous_state"'),
+    toFlagsmithJson({ ...parse(fixture('03_flag_updated_multivariate.json')), event_type: 'FLAG_UPDATED' }).replace(/"percentage_allocation": [0-9.]+/, '"percentage_allocation": 1e400'),
+    '{"data": {"x": 1}, "event_type": "FLAG_UPDATED"}',
+  ];
+  for (const forged of forgeries) {
+    await enter({ body, secret: SECRET, signature });
+    assert.match(await text('#verdict-title'), /^Valid/);
+    await page.fill('#body', forged);
+    assert.equal(await page.locator('#verdict').getAttribute('data-state'), 'invalid', forged.slice(0, 80));
+    assert.match(await text('#verdict-title'), /^Invalid/, forged.slice(0, 80));
+    assert.equal(await text('#sig-computed'), sign(SECRET, forged));
+  }
+  // An explanation that fails, whatever the reason (here made to fail on purpose), comes after
+  // the verdict and cannot leave the earlier one on screen.
+  const forged = body.replace('jane.doe@example.com', 'forger@example.com');
+  await enter({ body, secret: SECRET, signature });
+  await page.evaluate(() => {
+    const original = JSON.stringify;
+    JSON.stringify = (value, ...rest) => {
+      if (value?.data?.changed_by === 'forger@example.com') throw new Error('explanation failure');
+      return original(value, ...rest);
+    };
+  });
+  await page.fill('#body', forged);
+  assert.match(await text('#verdict-title'), /^Invalid: the signature does not match/);
+  assert.match(await text('#verdict-notes'), /could not be explained \(explanation failure\)/);
+  await openInspector();
+});
+
+test('several secrets: the one that matched is named; swapped fields are noticed', async () => {
+  const body = fixture('07_flag_deleted.json').toString('utf8');
+  await page.fill('#body', body);
+  await page.fill('#signature', sign('organisation-secret', body));
+  await page.fill('#secret', SECRET);
+  assert.match(await text('#verdict-title'), /^Invalid/);
+  if ((await page.locator('#more-secrets input').count()) === 0) await page.click('#add-secret');
+  await page.getByLabel('Secret 2').fill('organisation-secret');
+  assert.match(await text('#verdict-title'), /^Valid: the signature matches this body \(secret 2\)/);
+  await page.getByLabel('Secret 2').fill('');
+  // The signature in the Secret field, the secret in the Signature field.
+  await enter({ body, secret: sign(SECRET, body), signature: SECRET });
+  assert.match(await text('#verdict-notes'), /swapped/);
+});
+
+test('what people paste: a curl command, header tables, HTTP/2 lines, a header line as the signature', async () => {
+  const request = JSON.parse(fixture('real/requests.json')).requests.find((r) => r.signed_by);
+  const body = fixture(`real/${request.file}`).toString('latin1');
+  const shellQuote = (value) => `'${value.replaceAll("'", "'\\''")}'`;
+  const formats = {
+    'curl command': `curl -X POST 'http://127.0.0.1:8787/webhook' \\\n  -H 'content-type: application/json' \\\n  -H ${shellQuote(`X-Flagsmith-Signature: ${request.signature_header}`)} \\\n  --data-binary ${shellQuote(body)}`,
+    'HTTP request': `POST /hook HTTP/1.1\ncontent-type\tapplication/json\nX-Flagsmith-Signature\t${request.signature_header}\n\n${body}`,
+  };
+  formats['HTTP/2'] = `:method: POST\n:path: /hook\ncontent-type: application/json\nx-flagsmith-signature: ${request.signature_header}\n\n${body}`;
+  for (const [what, pastedText] of Object.entries(formats)) {
+    await page.fill('#signature', '');
+    await page.fill('#secret', request.secret);
+    await page.fill('#body', pastedText);
+    assert.equal(await page.inputValue('#body'), body, what);
+    assert.equal(await page.inputValue('#signature'), request.signature_header, what);
+    assert.match(await text('#verdict-title'), /^Valid/, what);
+  }
+  for (const signature of [`X-Flagsmith-Signature: ${request.signature_header}`, `"${request.signature_header}"`, `-H 'X-Flagsmith-Signature: ${request.signature_header}'`]) {
+    await enter({ body, secret: request.secret, signature });
+    assert.match(await text('#verdict-title'), /^Valid/, signature);
+    assert.match(await text('#verdict-notes'), /Read the signature out of what was pasted/, signature);
+  }
+  // Authentic, but not a Flagsmith payload: the library's own parse error.
+  const notFlagsmith = '{"hello": "world"}';
+  await enter({ body: notFlagsmith, secret: SECRET, signature: sign(SECRET, notFlagsmith) });
+  assert.match(await text('#verdict-title'), /^The signature matches, but the body is not a Flagsmith payload/);
+  assert.match(await text('#verdict-cause'), /event_type/);
+});
+
+test('the server forbids framing the inspector', async () => {
+  const response = await fetch(`${server.url}www/`);
+  assert.equal(response.headers.get('x-frame-options'), 'DENY');
+  assert.equal(response.headers.get('content-security-policy'), "frame-ancestors 'none'");
+});
+
 test('payload text is only ever text: XSS payloads stay inert and visible', async () => {
   const event = parse(fixture('01_flag_updated_env_default.json'));
   const attacks = ['<img src=x onerror="window.__xss=1">', '<script>window.__xss=2</script>', '"><svg onload="window.__xss=3">'];
