@@ -372,6 +372,61 @@ export interface ReceiverOptions {
   replay?: boolean | ReplayOptions;
   /** Handle each delivery key once (a duplicate is answered 200 `{ duplicate: true }`). Off unless given. */
   dedupe?: boolean | DedupeOptions;
+  /** A FlagMirror kept current with every authentic, conforming delivery, before its handlers run. */
+  mirror?: FlagMirror;
+}
+
+/** One flag state in a FlagMirror. */
+export interface MirroredState {
+  environment: { id: number; name: string };
+  feature: { id: number; name: string; type: string };
+  /** `default`, `segment:<segment id>` or `identity:<identity>`. */
+  scope: string;
+  enabled: boolean;
+  value: string | number | boolean | null;
+  /** The variants' allocations, by option id. */
+  multivariate: Array<{ id: number; value: string | number | boolean | null; percentage_allocation: number }>;
+  /** The state's `timestamp` as sent (`""` when Flagsmith sent none). */
+  timestamp: string;
+  segment?: { id: number; name: string; priority: number };
+  identity?: { id: number | string; identifier: string | null };
+}
+
+/** A change a FlagMirror's subscribers hear; `after` is undefined for a deletion. */
+export interface MirrorChange {
+  environment: { id: number; name: string };
+  feature: { id: number; name: string; type: string };
+  scope: string;
+  before?: MirroredState;
+  after?: MirroredState;
+}
+
+/** FlagMirror.toJSON(): canonical (the same state gives the same JSON in any arrival order). */
+export interface MirrorSnapshot {
+  format: 'flagsmith-webhooks/flag-mirror@1';
+  states: MirroredState[];
+  deleted: Array<{ environment: number; feature: number }>;
+}
+
+/**
+ * The current state of every flag a stream of webhooks has told it about, the same whatever
+ * order the deliveries arrive in: per environment, feature and scope the latest `timestamp`
+ * wins; a FLAG_DELETED removes the feature for good; duplicates change nothing.
+ */
+export declare class FlagMirror {
+  /** Applies an event; `changed` is false (with a reason) for anything that changes nothing. */
+  apply(event: WebhookEvent | NonConformingEvent): { changed: boolean; reason?: string };
+  /** A flag's state: environment and feature by id or name, optionally a segment or identity override. */
+  get(query: { environment: number | string; feature: number | string; segment?: number | string; identity?: number | string }): MirroredState | undefined;
+  /** Every state of an environment (by id or name). */
+  list(environment: number | string): MirroredState[];
+  isDeleted(where: { environment: number; feature: number }): boolean;
+  /** Returns a function that unsubscribes. */
+  subscribe(listener: (change: MirrorChange) => void): () => void;
+  toJSON(): MirrorSnapshot;
+  static fromJSON(snapshot: MirrorSnapshot): FlagMirror;
+  /** Replaces everything (a resynchronisation from Flagsmith's API); webhooks then apply on top. */
+  replaceAll(snapshot: MirrorSnapshot): void;
 }
 
 /** The default of `acknowledgeAfterMs`: 8000. */

@@ -91,6 +91,8 @@ function routeOf(event, conforming, on) {
  */
 export async function dispatch(options, received, context, dedupe, report) {
   const on = options.on ?? {};
+  // The mirror first, so that handlers read the state this delivery set.
+  if (received.conforming) options.mirror?.apply(received.event);
   try {
     await options.onEvent?.(received.event, context);
     await routeOf(received.event, received.conforming, on)?.(received.event, context);

@@ -5,3 +5,4 @@ export { DEFAULT_DEDUPE_TTL_SECONDS, DEFAULT_REPLAY_WINDOW, kvDeliveryStore, mem
 export { createQueueConsumer } from './queue.js';
 export * from './samples.js';
 export * from './testing.js';
+export * from './mirror.js';

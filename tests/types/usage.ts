@@ -21,6 +21,7 @@ import init, {
   toFlagsmithJson,
   createHandler,
   createFastifyPlugin,
+  FlagMirror,
   createNodeMiddleware,
   sampleEvent,
   signedRequest,
@@ -253,4 +254,16 @@ declare const req: { method?: string; url?: string; rawHeaders: string[]; header
   // @ts-expect-error a path is a string
   createNodeMiddleware({ secret: 'secret', path: 42 });
   createFastifyPlugin({ secret: 'secret', path: '/webhook' });
+}
+
+// FlagMirror: typed reads, and a receiver keeps one current.
+{
+  const mirror = new FlagMirror();
+  createHandler({ secret: 'secret', mirror });
+  const state = mirror.get({ environment: 'Production', feature: 'dark_mode', identity: 'user_123' });
+  const enabled: boolean | undefined = state?.enabled;
+  const unsubscribe: () => void = mirror.subscribe((change) => change.after?.value);
+  const restored: FlagMirror = FlagMirror.fromJSON(mirror.toJSON());
+  // @ts-expect-error the feature is required
+  mirror.get({ environment: 1 });
 }
