@@ -374,7 +374,67 @@ export interface ReceiverOptions {
   dedupe?: boolean | DedupeOptions;
   /** A FlagMirror kept current with every authentic, conforming delivery, before its handlers run. */
   mirror?: FlagMirror;
+  /** An AuditSink that stores every AUDIT_LOG_CREATED delivery once, before its handlers run. */
+  audit?: AuditSink;
 }
+
+/** A stored audit record: the delivery as received, and its place in the hash chain. */
+export interface AuditRecord extends CapturedDelivery {
+  /** `audit:<record id>`, or `delivery:<delivery key>` for the Test webhook sample (no id). */
+  key: string;
+  seq: number;
+  /** The previous record's hash (64 zeros for the first). */
+  prev: string;
+  /** SHA-256 of the record's canonical JSON without `hash`. */
+  hash: string;
+}
+
+/** Where an AuditSink keeps its records. */
+export interface AuditStore {
+  append(record: AuditRecord): Promise<void>;
+  list(): Promise<AuditRecord[]>;
+}
+
+/** Keeps records in memory. */
+export declare function memoryAuditStore(): AuditStore;
+/** An append-only JSON Lines file, fsync'd after every record (Node 20.16+). */
+export declare function fileAuditStore(path: string): AuditStore;
+
+export type ChainVerdict = { ok: true; count: number; head: string } | { ok: false; index: number; reason: string };
+
+/** Checks a chain: the first record removed before, altered, moved or inserted; with `expectedHead`, records cut from the end. */
+export declare function verifyChain(records: readonly AuditRecord[], options?: { expectedHead?: string }): Promise<ChainVerdict>;
+/** The index of the secret that signed a stored record, or -1. */
+export declare function verifyStoredRecord(record: AuditRecord, secrets: SecretInput | readonly SecretInput[]): number;
+
+/** Filters, as Flagsmith's audit log page filters. */
+export interface AuditQuery {
+  /** ISO times, on the record's `created_date`. */
+  from?: string;
+  to?: string;
+  relatedObjectType?: string;
+  /** The author's e-mail, any case. */
+  author?: string;
+  /** Id or name. */
+  project?: number | string;
+  environment?: number | string;
+  /** In the log line, any case. */
+  text?: string;
+}
+
+/** AUDIT_LOG_CREATED deliveries stored exactly once, in a hash chain. */
+export declare class AuditSink {
+  constructor(options?: { store?: AuditStore });
+  /** Stores the record once (by its id); concurrent adds chain in one order. */
+  add(delivery: CapturedDelivery, event: WebhookEvent | NonConformingEvent): Promise<{ stored: boolean; key?: string; hash?: string; reason?: string }>;
+  /** The latest record's hash: keep it elsewhere to detect records cut from the end. */
+  head(): Promise<string>;
+  verify(options?: { expectedHead?: string }): Promise<ChainVerdict>;
+  records(query?: AuditQuery): Promise<Array<AuditRecord & { data: AuditLogCreatedEvent['data'] }>>;
+}
+
+/** A FlagMirror restored from `path` when it exists and written there atomically after every change (Node 20.16+). */
+export declare function fileMirror(path: string): FlagMirror;
 
 /** One flag state in a FlagMirror. */
 export interface MirroredState {

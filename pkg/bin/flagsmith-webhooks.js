@@ -11,12 +11,15 @@ import { parseArgs } from 'node:util';
 import * as zlib from 'node:zlib';
 
 import {
+  AuditSink,
   FlagsmithWebhookError,
   SAMPLE_EVENT_TYPES,
   SIGNATURE_HEADER,
   Verifier,
   createNodeMiddleware,
   describe,
+  fileAuditStore,
+  fileMirror,
   parse,
   sampleEvent,
   toFlagsmithJson,
@@ -66,17 +69,21 @@ of this repository's tests/fixtures/real). Exits 0 when every reply is 2xx.`,
     options: {},
   },
   listen: {
-    usage: 'flagsmith-webhooks listen [--port 8787] [--host 127.0.0.1] [--path /] [--secret S]... [--forward-to URL]',
+    usage: 'flagsmith-webhooks listen [--port 8787] [--host 127.0.0.1] [--path /] [--secret S]... [--forward-to URL] [--mirror FILE] [--audit FILE]',
     about: `Runs a local receiver that prints, for every request, the verdict, the diagnosis and what
 the delivery is, answering as the package's receivers do. With --forward-to, every verified
 delivery is sent on unchanged (its headers and bytes) and the reply printed. --secret may be
-repeated (several webhooks, or a rotation). ${SECRET_NOTE}`,
+repeated (several webhooks, or a rotation). --mirror FILE keeps a FlagMirror snapshot of every
+flag's state in FILE (written atomically); --audit FILE stores each audit-log record once in a
+hash-chained JSON Lines file. ${SECRET_NOTE}`,
     options: {
       secret: { type: 'string', multiple: true },
       port: { type: 'string' },
       host: { type: 'string' },
       path: { type: 'string' },
       'forward-to': { type: 'string' },
+      mirror: { type: 'string' },
+      audit: { type: 'string' },
     },
   },
 };
@@ -366,8 +373,12 @@ async function listen() {
   } catch (error) {
     fail(error.message);
   }
+  const mirror = values.mirror === undefined ? undefined : fileMirror(values.mirror);
+  const audit = values.audit === undefined ? undefined : new AuditSink({ store: fileAuditStore(values.audit) });
   const middleware = createNodeMiddleware({
     verifier,
+    mirror,
+    audit,
     path: values.path,
     acknowledgeAfterMs: false,
     onEvent: onDelivery,

@@ -91,9 +91,11 @@ function routeOf(event, conforming, on) {
  */
 export async function dispatch(options, received, context, dedupe, report) {
   const on = options.on ?? {};
-  // The mirror first, so that handlers read the state this delivery set.
+  // The mirror and the audit sink first, so that handlers see what this delivery set; a store
+  // that fails fails the delivery like a handler (500, onError with the delivery to re-run).
   if (received.conforming) options.mirror?.apply(received.event);
   try {
+    if (received.conforming && options.audit) await options.audit.add(context.delivery, received.event);
     await options.onEvent?.(received.event, context);
     await routeOf(received.event, received.conforming, on)?.(received.event, context);
   } catch (error) {

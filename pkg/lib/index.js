@@ -6,3 +6,4 @@ export { createQueueConsumer } from './queue.js';
 export * from './samples.js';
 export * from './testing.js';
 export * from './mirror.js';
+export { AuditSink, fileAuditStore, memoryAuditStore, verifyChain, verifyStoredRecord } from './audit.js';

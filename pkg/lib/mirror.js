@@ -16,6 +16,7 @@
 // identity overrides) cannot be mirrored: `replaceAll` takes a full state loaded from
 // Flagsmith's API, and webhooks keep applying on top of it.
 
+import { canonicalJson } from './canonical.js';
 import { FlagsmithWebhookError } from './errors.js';
 import { isConforming } from './api.js';
 
@@ -37,17 +38,6 @@ function scopeOf(state) {
   return 'default';
 }
 
-/** JSON with object keys sorted: the same value always gives the same text. */
-function canonical(value) {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** True when state `a` (with its timestamp) should replace `b`. */
 function newer(a, b) {
@@ -70,7 +60,7 @@ function entryOf(state, timestamp) {
   };
   if (state.feature_segment) entry.segment = { id: state.feature_segment.segment.id, name: state.feature_segment.segment.name, priority: state.feature_segment.priority };
   if (entry.scope.startsWith('identity:')) entry.identity = { id: state.identity, identifier: state.identity_identifier };
-  return { ...entry, json: canonical(entry) };
+  return { ...entry, json: canonicalJson(entry) };
 }
 
 const publicEntry = ({ json, ...entry }) => structuredClone(entry);
@@ -238,7 +228,7 @@ export class FlagMirror {
     for (const { environment, feature } of value.deleted) this.#deleted.add(`${environment}:${feature}`);
     for (const state of value.states) {
       const { json, ...plain } = state;
-      const entry = { ...structuredClone(plain), json: canonical(plain) };
+      const entry = { ...structuredClone(plain), json: canonicalJson(plain) };
       let features = this.#states.get(entry.environment.id);
       if (!features) this.#states.set(entry.environment.id, (features = new Map()));
       let scopes = features.get(entry.feature.id);
@@ -246,4 +236,34 @@ export class FlagMirror {
       scopes.set(entry.scope, entry);
     }
   }
+}
+
+/**
+ * A FlagMirror kept in a file (Node): restored from it when it exists, and written after every
+ * change atomically (a temporary file, fsync, then rename), so a crash leaves the previous or
+ * the new snapshot, never half of one.
+ */
+export function fileMirror(path) {
+  // Looked up at run time, so that the package's universal entries never import node:fs.
+  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
+  if (!fs) throw invalid('fileMirror needs Node 20.16+ (node:fs); elsewhere, store mirror.toJSON() yourself.');
+  let mirror;
+  try {
+    mirror = FlagMirror.fromJSON(JSON.parse(fs.readFileSync(path, 'utf8')));
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+    mirror = new FlagMirror();
+  }
+  mirror.subscribe(() => {
+    const temporary = `${path}.${process.pid}.tmp`;
+    const fd = fs.openSync(temporary, 'w');
+    try {
+      fs.writeSync(fd, JSON.stringify(mirror.toJSON()));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temporary, path);
+  });
+  return mirror;
 }

@@ -163,3 +163,34 @@ test('a receiver with `mirror` keeps it current before its handlers run', async 
   assert.equal((await handler(request)).status, 401);
   assert.equal(mirror.get({ environment: event.data.new_state.environment.id, feature: event.data.new_state.feature.id }).enabled, true);
 });
+
+test('listen --mirror --audit: every real request replayed gives the same snapshot, kept atomically, and a verifying audit file', async () => {
+  const { spawn, execFile } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync, readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const { promisify } = await import('node:util');
+  const { verifyChain } = await import('flagsmith-webhooks');
+  const cli = fileURLToPath(new URL('../../pkg/bin/flagsmith-webhooks.js', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'fw-listen-'));
+  const child = spawn(process.execPath, [cli, 'listen', '--port', '0', '--secret', 'real-secret-1', '--secret', 'real-secret-2', '--mirror', join(dir, 'mirror.json'), '--audit', join(dir, 'audit.jsonl')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    for (let i = 0; i < 100 && !/listening on/.test(output); i++) await new Promise((r) => setTimeout(r, 50));
+    const url = /listening on (http:\/\/[\d.:]+\/)/.exec(output)[1];
+    await promisify(execFile)(process.execPath, [cli, 'replay', fileURLToPath(new URL('../fixtures/real/requests.json', import.meta.url)), url]).catch(() => {});
+    // What the signed requests alone make of a mirror (the unsigned ones were refused).
+    const expected = new FlagMirror();
+    requests.forEach((request, index) => request.signed_by && expected.apply(events[index]));
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'mirror.json'), 'utf8')), expected.toJSON());
+    assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.tmp')), [], 'no temporary file left');
+    const audit = readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    assert.ok(audit.length >= 5);
+    assert.equal((await verifyChain(audit)).ok, true);
+  } finally {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -22,6 +22,10 @@ import init, {
   createHandler,
   createFastifyPlugin,
   FlagMirror,
+  AuditSink,
+  fileMirror,
+  memoryAuditStore,
+  verifyChain,
   createNodeMiddleware,
   sampleEvent,
   signedRequest,
@@ -266,4 +270,19 @@ declare const req: { method?: string; url?: string; rawHeaders: string[]; header
   const restored: FlagMirror = FlagMirror.fromJSON(mirror.toJSON());
   // @ts-expect-error the feature is required
   mirror.get({ environment: 1 });
+}
+
+// The audit sink: typed records and queries.
+{
+  const sink = new AuditSink({ store: memoryAuditStore() });
+  createHandler({ secret: 'secret', audit: sink, mirror: fileMirror('/tmp/mirror.json') });
+  sink.records({ relatedObjectType: 'FEATURE', project: 'Web Shop' }).then((records) => {
+    const log: string = records[0].data.log;
+    const key: string = records[0].key;
+  });
+  verifyChain([]).then((verdict) => {
+    if (!verdict.ok) {
+      const index: number = verdict.index;
+    }
+  });
 }
