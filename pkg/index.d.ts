@@ -13,8 +13,12 @@ export declare const SIGNATURE_HEADER: 'X-Flagsmith-Signature';
 /** Raw bytes or text of a request body, used as bytes without decoding and re-encoding. */
 export type BodyInput = string | Uint8Array | ArrayBuffer | ArrayBufferView;
 
-/** A secret: text (used as its UTF-8 bytes) or bytes. */
-export type SecretInput = string | Uint8Array;
+/**
+ * A secret: text (used as its UTF-8 bytes) or bytes. `undefined` is allowed by the types so that
+ * `process.env.FLAGSMITH_WEBHOOK_SECRET` can be passed as it is under `--strict`: an unset
+ * variable is refused at run time with `invalid_secret`, whose message says to check it.
+ */
+export type SecretInput = string | Uint8Array | undefined;
 
 /**
  * The header's value: a string, `null`/`undefined` when absent, or several values (a repeated
@@ -332,9 +336,9 @@ export interface ReceiverOptions {
    * created: every request is then answered 500 `invalid_secret`. To fail at startup instead,
    * pass `verifier: new Verifier(secret)`.
    */
-  secret?: SecretInput | undefined;
+  secret?: SecretInput;
   /** Several secrets while rotating: the current one first (`undefined` as for `secret`). */
-  secrets?: SecretInput | undefined | readonly (SecretInput | undefined)[];
+  secrets?: SecretInput | readonly SecretInput[];
   /** A Verifier to share (instead of secret/secrets). */
   verifier?: Verifier;
   /**

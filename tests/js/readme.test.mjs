@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -84,28 +84,46 @@ test('the Workers snippet runs under workerd', async () => {
   assert.equal(unsigned.body, 'missing_signature');
 });
 
-test('every TypeScript block in the README type-checks under --strict', () => {
+test('every README block type-checks under --strict (JavaScript ones without type annotations to infer from)', () => {
   const typed = READMES.flatMap((text) => [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]));
-  assert.ok(typed.length >= 2, `${typed.length} TypeScript blocks`);
+  assert.ok(typed.length >= 3, `${typed.length} TypeScript blocks`);
   const dir = join(work, 'typescript');
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   // Each block is a module of its own (the Next.js route files), checked against the package's
-  // declarations with Node's types, as a Next.js project has them.
-  const files = typed.map((source, index) => {
-    const file = `block-${index}.ts`;
+  // declarations with Node's types, as a Next.js project has them. JavaScript blocks are checked
+  // too (checkJs), with the names the README leaves to the reader declared, and without
+  // noImplicitAny, since plain JavaScript has no annotations to give.
+  const files = [
+    ...typed.map((source, index) => [`block-${index}.mts`, source]),
+    ...blocks.map((source, index) => [`js/block-${index}.mjs`, source]),
+  ].map(([file, source]) => {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), `${source}\nexport {};\n`);
     return file;
   });
   writeFileSync(
-    join(dir, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022', 'dom'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')], skipLibCheck: true, baseUrl: root, paths: { 'flagsmith-webhooks': [join(root, 'pkg/index.d.ts')] } },
-      files,
-    }),
+    join(dir, 'readme-names.d.ts'),
+    [
+      "declare const options: import('flagsmith-webhooks').ReceiverOptions;",
+      'declare const body: Uint8Array;',
+      'declare const signature: string;',
+      // Frameworks that ship no types of their own (their @types packages are not installed).
+      "declare module 'express';",
+      "declare module 'koa';",
+    ].join('\n'),
   );
-  try {
-    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', dir], { encoding: 'utf8', stdio: 'pipe' });
-  } catch (error) {
-    assert.fail(`README TypeScript that does not type-check:\n${String(error.stdout).slice(0, 3000)}`);
+  // The NestJS recipe's own module.
+  for (const folder of ['', 'js']) writeFileSync(join(dir, folder, 'app.module.d.ts'), 'export declare class AppModule {}\n');
+  const compilerOptions = { strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2022', 'dom'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')], skipLibCheck: true, baseUrl: root, paths: { 'flagsmith-webhooks': [join(root, 'pkg/index.d.ts')], '*': [join(root, 'node_modules/*')] } };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: [...files.filter((f) => f.endsWith('.mts')), 'readme-names.d.ts'] }));
+  writeFileSync(join(dir, 'tsconfig.js.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, allowJs: true, checkJs: true, noImplicitAny: false }, files: [...files.filter((f) => f.endsWith('.mjs')), 'readme-names.d.ts'] }));
+  for (const config of ['tsconfig.json', 'tsconfig.js.json']) {
+    try {
+      execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, config)], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      assert.fail(`README code that does not type-check (${config}):\n${String(error.stdout).slice(0, 3000)}`);
+    }
   }
+  return;
 });

@@ -127,7 +127,10 @@ try {
 // @ts-expect-error a parsed object is not a body
 verify('secret', { data: {} }, signature);
 // @ts-expect-error the secret is required
-verify(undefined, body, signature);
+verify(body, signature);
+// An unset environment variable type-checks (and is refused at run time with invalid_secret).
+declare const fromEnvironment: string | undefined;
+new Verifier(fromEnvironment);
 
 // The payload helpers.
 const wire: string = toFlagsmithJson(event);
