@@ -8,6 +8,7 @@ pub mod diff;
 mod error;
 #[cfg(feature = "http")]
 mod headers;
+pub mod mirror;
 mod payload;
 mod signature;
 mod text;

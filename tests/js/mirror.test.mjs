@@ -194,3 +194,55 @@ test('listen --mirror --audit: every real request replayed gives the same snapsh
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the shared mirror vectors (tests/mirror-vectors.json), in order and reversed', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { cases } = JSON.parse(readFileSync(new URL('../mirror-vectors.json', import.meta.url), 'utf8'));
+  assert.ok(cases.length >= 10);
+  for (const testCase of cases) {
+    for (const order of ['given', 'reversed']) {
+      const mirror = new FlagMirror();
+      const stream = order === 'given' ? testCase.events : [...testCase.events].reverse();
+      const changes = stream.map((body) => mirror.apply(parse(body)).changed).filter(Boolean).length;
+      const label = `${testCase.name} (${order})`;
+      if (testCase.changes !== undefined) assert.equal(changes, testCase.changes, label);
+      for (const { absent, deleted, value, enabled, ...query } of testCase.expect) {
+        const state = mirror.get(query);
+        if (absent) assert.equal(state, undefined, `${label}: ${JSON.stringify(query)}`);
+        else {
+          assert.equal(state?.value, value, `${label}: ${JSON.stringify(query)}`);
+          if (enabled !== undefined) assert.equal(state.enabled, enabled, label);
+        }
+        if (deleted) assert.equal(mirror.isDeleted(query), true, label);
+      }
+    }
+  }
+});
+
+test('the Rust and JavaScript mirrors write the same snapshot for every generated stream', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const canonical = (value) =>
+    Array.isArray(value)
+      ? `[${value.map(canonical).join(',')}]`
+      : value !== null && typeof value === 'object'
+        ? `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`).join(',')}}`
+        : JSON.stringify(value);
+  const next = random(77);
+  const streams = Array.from({ length: 60 }, () => shuffled(generatedStream(next), next).map((event) => toFlagsmithJson(event)));
+  streams.push(requests.map((r) => fixture(`real/${r.file}`).toString('utf8')));
+  // One stream per line: a JSON array of bodies.
+  const output = execFileSync('cargo', ['run', '--quiet', '--locked', '--example', 'describe', '--', '--mirror'], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    input: `${streams.map((stream) => JSON.stringify(stream)).join('\n')}\n`,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const rust = output.trim().split('\n');
+  assert.equal(rust.length, streams.length);
+  streams.forEach((stream, index) => {
+    const mirror = new FlagMirror();
+    for (const body of stream) mirror.apply(parse(body));
+    assert.equal(rust[index], canonical(mirror.toJSON()), `stream #${index}`);
+  });
+});
