@@ -376,10 +376,10 @@ export interface ReceiverOptions {
   replay?: boolean | ReplayOptions;
   /** Handle each delivery key once (a duplicate is answered 200 `{ duplicate: true }`). Off unless given. */
   dedupe?: boolean | DedupeOptions;
-  /** A FlagMirror kept current with every authentic, conforming delivery, before its handlers run. */
-  mirror?: FlagMirror;
-  /** An AuditSink that stores every AUDIT_LOG_CREATED delivery once, before its handlers run. */
-  audit?: AuditSink;
+  /** A FlagMirror (or `durableMirror(env.FLAGS)`) kept current with every authentic, conforming delivery, before its handlers run. */
+  mirror?: Pick<FlagMirror, 'apply'> | { apply(event: WebhookEvent | NonConformingEvent): Promise<unknown> };
+  /** An AuditSink (or `durableAudit(env.AUDIT)`) that stores every AUDIT_LOG_CREATED delivery once, before its handlers run. */
+  audit?: Pick<AuditSink, 'add'>;
 }
 
 /** A stored audit record: the delivery as received, and its place in the hash chain. */
@@ -439,6 +439,39 @@ export declare class AuditSink {
 
 /** A FlagMirror restored from `path` when it exists and written there atomically after every change (Node 20.16+). */
 export declare function fileMirror(path: string): FlagMirror;
+
+/** A Durable Object namespace binding (`env.FLAGS`). */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: any): { fetch(input: string, init?: RequestInit): Promise<Response> };
+}
+
+/**
+ * A Durable Object holding a FlagMirror: re-export it from your Worker and bind it
+ * (`class_name = "FlagMirrorObject"`); receivers reach it through `durableMirror`.
+ */
+export declare class FlagMirrorObject {
+  constructor(ctx: any, env?: unknown);
+  fetch(request: Request): Promise<Response>;
+}
+
+/** A Durable Object holding an AuditSink (`class_name = "AuditLogObject"`); see `durableAudit`. */
+export declare class AuditLogObject {
+  constructor(ctx: any, env?: unknown);
+  fetch(request: Request): Promise<Response>;
+}
+
+/** A FlagMirrorObject as a receiver's `mirror`, and for reads from any Worker. */
+export declare function durableMirror(
+  namespace: DurableObjectNamespaceLike,
+  options?: { name?: string },
+): { apply(event: WebhookEvent | NonConformingEvent): Promise<{ changed: boolean; reason?: string }>; get(query: { environment: number | string; feature: number | string; segment?: number | string; identity?: number | string }): Promise<MirroredState | undefined>; snapshot(): Promise<MirrorSnapshot> };
+
+/** An AuditLogObject as a receiver's `audit`, and for queries. */
+export declare function durableAudit(
+  namespace: DurableObjectNamespaceLike,
+  options?: { name?: string },
+): Pick<AuditSink, 'add' | 'head'> & { records(query?: AuditQuery): Promise<Array<AuditRecord & { data: AuditLogCreatedEvent['data'] }>>; verify(options?: { expectedHead?: string }): Promise<ChainVerdict> };
 
 /** One flag state in a FlagMirror. */
 export interface MirroredState {

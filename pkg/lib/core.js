@@ -93,8 +93,10 @@ export async function dispatch(options, received, context, dedupe, report) {
   const on = options.on ?? {};
   // The mirror and the audit sink first, so that handlers see what this delivery set; a store
   // that fails fails the delivery like a handler (500, onError with the delivery to re-run).
-  if (received.conforming) options.mirror?.apply(received.event);
   try {
+    // Awaited: a mirror or sink may be remote (a Durable Object), and must have stored the
+    // delivery before it is acknowledged.
+    if (received.conforming && options.mirror) await options.mirror.apply(received.event);
     if (received.conforming && options.audit) await options.audit.add(context.delivery, received.event);
     await options.onEvent?.(received.event, context);
     await routeOf(received.event, received.conforming, on)?.(received.event, context);

@@ -7,3 +7,4 @@ export * from './samples.js';
 export * from './testing.js';
 export * from './mirror.js';
 export { AuditSink, fileAuditStore, memoryAuditStore, verifyChain, verifyStoredRecord } from './audit.js';
+export { AuditLogObject, FlagMirrorObject, durableAudit, durableMirror } from './durable.js';

@@ -22,6 +22,9 @@ import init, {
   createHandler,
   createFastifyPlugin,
   FlagMirror,
+  durableAudit,
+  durableMirror,
+  type DurableObjectNamespaceLike,
   AuditSink,
   fileMirror,
   memoryAuditStore,
@@ -288,4 +291,12 @@ declare const req: { method?: string; url?: string; rawHeaders: string[]; header
       const index: number = verdict.index;
     }
   });
+}
+
+// Durable Objects on Workers.
+declare const durableEnv: { FLAGS: DurableObjectNamespaceLike; AUDIT: DurableObjectNamespaceLike };
+{
+  const env = durableEnv;
+  createHandler({ secret: 'secret', mirror: durableMirror(env.FLAGS), audit: durableAudit(env.AUDIT) });
+  durableMirror(env.FLAGS).get({ environment: 1, feature: 'banner' }).then((state) => state?.enabled);
 }
