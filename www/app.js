@@ -13,6 +13,7 @@ import init, {
   sign,
   toFlagsmithJson,
 } from '../pkg/browser.js';
+import { setUpTimeline } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -493,6 +494,7 @@ $('copy-curl').addEventListener('click', async () => {
 });
 
 await init();
+setUpTimeline(secretsEntered);
 document.body.dataset.ready = 'true';
 loadSample();
 verifyNow();

@@ -209,6 +209,100 @@ test('the server forbids framing the inspector', async () => {
   assert.equal(response.headers.get('content-security-policy'), "frame-ancestors 'none'");
 });
 
+test('many deliveries: a file of every real request loads, verifies, filters, folds copies and compares two', async () => {
+  await openInspector();
+  const requests = JSON.parse(fixture('real/requests.json')).requests;
+  // Every real request, the signed ones twice, as a receiver captures them (JSON Lines).
+  const lines = requests.flatMap((r) => {
+    const line = JSON.stringify({ headers: r.headers, body: fixture(`real/${r.file}`).toString('utf8'), receivedAt: 'x' });
+    return r.signed_by ? [line, line] : [line];
+  });
+  await page.fill('#secret', 'real-secret-1');
+  if ((await page.locator('#more-secrets input').count()) === 0) await page.click('#add-secret');
+  await page.getByLabel('Secret 2').fill('real-secret-2');
+  await page.click('#tab-timeline');
+  await page.setInputFiles('#timeline-file', { name: 'deliveries.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.join('\n')) });
+  await page.waitForFunction(() => document.body.dataset.timelineMs !== undefined);
+  // Copies folded: one row per distinct body (Flagsmith itself sent some actions two or three
+  // times, byte for byte, besides the copies made here).
+  const distinct = new Set(requests.map((r) => fixture(`real/${r.file}`).toString('utf8'))).size;
+  assert.match(await text('#timeline-status'), new RegExp(`^${lines.length} deliveries from deliveries.jsonl \\(${lines.length - distinct} byte-identical copies\\), verified with 2 secrets`));
+  const rows = page.locator('#timeline tbody tr');
+  assert.equal(await rows.count(), distinct);
+  const verdicts = await page.locator('#timeline tbody td[data-verdict]').allInnerTexts();
+  assert.equal(verdicts.filter((v) => v === 'valid').length + verdicts.filter((v) => v === 'unsigned').length, verdicts.length, verdicts.join());
+  assert.ok(verdicts.filter((v) => v === 'valid').length >= 15);
+  await page.uncheck('#filter-dedupe');
+  assert.equal(await rows.count(), lines.length);
+  await page.check('#filter-dedupe');
+  await page.selectOption('#filter-type', 'AUDIT_LOG_CREATED');
+  const types = await page.locator('#timeline tbody tr td:nth-child(3)').allInnerTexts();
+  assert.ok(types.length >= 5 && types.every((t) => t === 'AUDIT_LOG_CREATED'), types.join());
+  await page.selectOption('#filter-type', '');
+  await page.selectOption('#filter-verdict', 'unsigned');
+  assert.equal(await rows.count(), new Set(requests.filter((r) => !r.signed_by).map((r) => fixture(`real/${r.file}`).toString('utf8'))).size);
+  await page.selectOption('#filter-verdict', '');
+  await page.fill('#filter-text', 'capture_proc');
+  assert.ok((await rows.count()) >= 1);
+  assert.ok((await page.locator('#timeline tbody tr td:last-child').allInnerTexts()).every((t) => t.includes('capture_proc')));
+  await page.fill('#filter-text', '');
+  // Two deliveries side by side, their differing lines marked.
+  await page.locator('#timeline tbody tr input[type=checkbox]').nth(1).check();
+  await page.locator('#timeline tbody tr input[type=checkbox]').nth(2).check();
+  assert.equal(await page.locator('#compare').isVisible(), true);
+  assert.ok((await page.locator('#compare .differs').count()) > 0);
+  await page.screenshot({ path: join(screenshots, 'laptop-timeline.png'), fullPage: false });
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), []);
+});
+
+test("many deliveries: the audit sink's file loads, and 10,000 deliveries stay within the budget", async () => {
+  const { AuditSink, memoryAuditStore, sampleEvent } = await import('flagsmith-webhooks');
+  const sink = new AuditSink({ store: memoryAuditStore() });
+  const store = [];
+  for (let id = 1; id <= 20; id++) {
+    const event = sampleEvent('AUDIT_LOG_CREATED');
+    event.data.id = id;
+    const body = toFlagsmithJson(event);
+    await sink.add({ headers: [['X-Flagsmith-Signature', sign(SECRET, body)]], body, receivedAt: 'x', deliveryKey: String(id) }, event);
+  }
+  for (const record of await sink.records()) store.push(JSON.stringify({ ...record, data: undefined }));
+  await openInspector();
+  await page.fill('#secret', SECRET);
+  await page.click('#tab-timeline');
+  await page.setInputFiles('#timeline-file', { name: 'audit.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(store.join('\n')) });
+  await page.waitForFunction(() => document.body.dataset.timelineMs !== undefined);
+  const verdicts = await page.locator('#timeline tbody td[data-verdict]').allInnerTexts();
+  assert.deepEqual([...new Set(verdicts)], ['valid']);
+  assert.equal(verdicts.length, 20);
+
+  // 10,000 distinct signed deliveries.
+  const many = [];
+  const template = sampleEvent('FLAG_UPDATED');
+  for (let i = 0; i < 10_000; i++) {
+    template.data.changed_by = `user-${i}@example.com`;
+    template.data.new_state.feature.name = `feature_${i % 40}`;
+    const body = toFlagsmithJson(template);
+    many.push(JSON.stringify({ headers: [['X-Flagsmith-Signature', sign(SECRET, body)]], body }));
+  }
+  await openInspector();
+  await page.fill('#secret', SECRET);
+  await page.click('#tab-timeline');
+  await page.setInputFiles('#timeline-file', { name: 'many.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(many.join('\n')) });
+  await page.waitForFunction(() => document.body.dataset.timelineMs !== undefined, null, { timeout: 30_000 });
+  const milliseconds = Number(await page.evaluate(() => document.body.dataset.timelineMs));
+  console.log(`10,000 deliveries loaded, verified and shown in ${milliseconds} ms`);
+  assert.ok(milliseconds < 5000, `${milliseconds} ms (budget 5,000)`);
+  assert.equal(await page.locator('#timeline tbody tr').count(), 500);
+  assert.match(await text('#timeline-more'), /first 500 of 10000/);
+  const started = Date.now();
+  await page.selectOption('#filter-feature', 'feature_7');
+  assert.equal(await page.locator('#timeline tbody tr').count(), 250);
+  assert.ok(Date.now() - started < 2000, 'filtering 10,000 deliveries stays responsive');
+  await openInspector();
+});
+
 test('payload text is only ever text: XSS payloads stay inert and visible', async () => {
   const event = parse(fixture('01_flag_updated_env_default.json'));
   const attacks = ['<img src=x onerror="window.__xss=1">', '<script>window.__xss=2</script>', '"><svg onload="window.__xss=3">'];
