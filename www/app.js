@@ -3,6 +3,7 @@
 // textContent, never as HTML, so a payload cannot inject markup or script.
 import init, {
   FlagsmithWebhookError,
+  MAX_BODY_BYTES_LIMIT,
   SIGNATURE_HEADER,
   Verifier,
   describe,
@@ -174,6 +175,9 @@ function showSignatures(received, computed) {
   $('sig-computed').textContent = computed || '(enter the secret)';
 }
 
+/** The page takes bodies of any size the package can: it is a tool, not a server. */
+const LIMIT = { maxBodyBytes: MAX_BODY_BYTES_LIMIT };
+
 /** Every secret entered: the first field, then any added ones. */
 function secretsEntered() {
   return [$('secret'), ...document.querySelectorAll('#more-secrets input')].map((input) => input.value).filter((value) => value !== '');
@@ -219,12 +223,12 @@ function verdictNow() {
   let event = null;
   let parseError = null;
   try {
-    event = parse(body);
+    event = parse(body, LIMIT);
   } catch (error) {
     if (!(error instanceof FlagsmithWebhookError)) throw error;
     parseError = error;
   }
-  const computed = secrets.length ? sign(secrets[0], body) : '';
+  const computed = secrets.length ? sign(secrets[0], body, LIMIT) : '';
   showSignatures(signature, computed);
   if (secrets.length === 0) {
     showVerdict(signature ? 'pending' : 'unsigned', signature ? 'Enter the secret to check the signature.' : 'Unsigned: there is no signature, and no secret to check it with.', '', notes);
@@ -233,7 +237,7 @@ function verdictNow() {
   if (secrets.some((secret) => /^[0-9a-f]{64}$/.test(secret)) && signature && !/^[0-9a-f]{64}$/i.test(signature)) {
     notes.push('A secret looks like a signature (64 hex characters): are the Secret and Signature fields swapped?');
   }
-  const verifier = new Verifier(secrets);
+  const verifier = new Verifier(secrets, LIMIT);
   try {
     const index = verifier.match(body, signature);
     if (index >= 0) {
@@ -256,13 +260,42 @@ function verdictNow() {
         case 'malformed_signature':
           showVerdict('invalid', 'Invalid: the signature is malformed.', error.message, notes);
           break;
-        default:
-          showVerdict('invalid', 'Invalid: the signature does not match.', HINTS[error.hint] ?? error.message, notes);
+        default: {
+          const recovered = recoveredIndex(body, verifier, signature, error.hint);
+          if (recovered >= 0) {
+            const which = secrets.length > 1 ? ` (secret ${recovered + 1})` : '';
+            showVerdict(
+              'invalid',
+              'Invalid as received; the content is authentic.',
+              `Written again in Flagsmith's format, it matches the signature${which}: Flagsmith sent this content, and something between Flagsmith and here changed its bytes. ${HINTS[error.hint] ?? ''}`,
+              [...notes, 'This proves what the payload says, not that the request was untouched: a receiver must still verify the raw bytes, and would have rejected these.'],
+            );
+          } else {
+            showVerdict('invalid', 'Invalid: the signature does not match.', HINTS[error.hint] ?? error.message, notes);
+          }
+        }
       }
     }
     return event;
   } finally {
     verifier.free();
+  }
+}
+
+/** Hints that mean the body was re-serialised after Flagsmith sent it. */
+const RESERIALISED = new Set(['pretty_printed', 'compact_separators', 'raw_non_ascii', 'trailing_whitespace']);
+
+/**
+ * For a body that was re-serialised after it was sent: the index of the secret its content
+ * matches once written again in Flagsmith's own format, or -1.
+ */
+function recoveredIndex(body, verifier, signature, hint) {
+  if (!RESERIALISED.has(hint)) return -1;
+  try {
+    const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
+    return verifier.match(toFlagsmithJson(JSON.parse(text)), signature);
+  } catch {
+    return -1;
   }
 }
 
@@ -277,13 +310,35 @@ function cleanSignature(text) {
   return value.replace(/^['"]+|['"]+$/g, '').trim();
 }
 
+/** Text shown whole when short; long text cut, with a button that shows the rest. */
+const LONG_TEXT = 20_000;
+function showLong(target, text) {
+  const more = $(`${target.id}-more`);
+  if (text.length <= LONG_TEXT) {
+    target.textContent = text;
+    more.hidden = true;
+    return;
+  }
+  target.textContent = `${text.slice(0, LONG_TEXT)}\n… (${(text.length - LONG_TEXT).toLocaleString('en')} more characters)`;
+  more.hidden = false;
+  more.onclick = () => {
+    target.textContent = text;
+    more.hidden = true;
+  };
+}
+
+/** At most `limit` characters of a value shown in a table or a list: the JSON viewer has all. */
+function clip(text, limit = 300) {
+  return text.length > limit ? `${text.slice(0, limit)}… (${(text.length - limit).toLocaleString('en')} more characters; see the whole payload below)` : text;
+}
+
 function show(value) {
-  return value === undefined ? '—' : JSON.stringify(value);
+  return value === undefined ? '—' : clip(JSON.stringify(value));
 }
 
 function addFact(list, term, value) {
   if (value === undefined || value === null || value === '') return;
-  list.append(el('dt', term), el('dd', String(value)));
+  list.append(el('dt', term), el('dd', clip(String(value))));
 }
 
 function scopeText(state) {
@@ -295,7 +350,7 @@ function scopeText(state) {
 function renderExplanation(event) {
   $('explain').hidden = event === null;
   if (event === null) return;
-  $('summary').textContent = describe(event);
+  $('summary').textContent = clip(describe(event), 600);
   const facts = $('facts');
   facts.replaceChildren();
   const rows = [];
@@ -354,7 +409,7 @@ function renderExplanation(event) {
     }),
   );
   $('changes-wrap').hidden = rows.length === 0;
-  $('raw-json').textContent = JSON.stringify(event, null, 2);
+  showLong($('raw-json'), JSON.stringify(event, null, 2));
   $('raw').open = event.event_type !== undefined && !isKnownEvent(event);
 }
 
@@ -399,9 +454,19 @@ async function loadFile(file) {
   verifyNow();
 }
 
-$('body').addEventListener('input', onBodyInput);
-$('secret').addEventListener('input', verifyNow);
-$('signature').addEventListener('input', verifyNow);
+/** Past this size a body is verified once typing pauses, not on every keystroke. */
+const LARGE_BODY = 100_000;
+let pending;
+function whenSettled(run) {
+  return () => {
+    clearTimeout(pending);
+    if ($('body').value.length > LARGE_BODY) pending = setTimeout(run, 250);
+    else run();
+  };
+}
+$('body').addEventListener('input', whenSettled(onBodyInput));
+$('secret').addEventListener('input', whenSettled(verifyNow));
+$('signature').addEventListener('input', whenSettled(verifyNow));
 $('body-file').addEventListener('change', (event) => {
   const [file] = event.target.files;
   if (file) loadFile(file);

@@ -98,7 +98,9 @@ test('a tampered body, a pretty-printed body, a wrong secret and a padded secret
   for (const { name, input, cause } of cases) {
     await enter(input);
     assert.equal(await page.locator('#verdict').getAttribute('data-state'), 'invalid', name);
-    assert.match(await text('#verdict-title'), /^Invalid: the signature does not match/, name);
+    // A re-serialised copy of an authentic body is recognised as such (see the next test).
+    const title = ['pretty-printed', 'JSON.stringify'].includes(name) ? /^Invalid as received; the content is authentic/ : /^Invalid: the signature does not match/;
+    assert.match(await text('#verdict-title'), title, name);
     assert.match(await text('#verdict-cause'), cause, name);
     assert.equal(await text('#sig-received'), signature, name);
   }
@@ -108,6 +110,25 @@ test('a tampered body, a pretty-printed body, a wrong secret and a padded secret
   await enter({ body, secret: SECRET, signature: `sha256=${signature.toUpperCase()}` });
   assert.equal(await page.locator('#verdict').getAttribute('data-state'), 'valid');
   assert.match(await text('#verdict-notes'), /Flagsmith itself sends 64 lower-case hex characters with no prefix/);
+});
+
+test('a re-serialised copy of every real signed request is recognised as authentic content', async () => {
+  const requests = JSON.parse(fixture('real/requests.json')).requests.filter((r) => r.signed_by);
+  assert.equal(requests.length, 20);
+  for (const request of requests) {
+    const original = fixture(`real/${request.file}`).toString('utf8');
+    for (const [how, copy] of [['pretty-printed', JSON.stringify(JSON.parse(original), null, 2)], ['JSON.stringify', JSON.stringify(JSON.parse(original))]]) {
+      await enter({ body: copy, secret: request.secret, signature: request.signature_header });
+      assert.match(await text('#verdict-title'), /^Invalid as received; the content is authentic/, `${request.file} ${how}`);
+      assert.match(await text('#verdict-notes'), /must still verify the raw bytes/);
+    }
+  }
+  // Changed content is not: a tampered, pretty-printed copy.
+  const request = requests[0];
+  const tampered = JSON.parse(fixture(`real/${request.file}`));
+  tampered.data.tampered = true;
+  await enter({ body: JSON.stringify(tampered, null, 2), secret: request.secret, signature: request.signature_header });
+  assert.match(await text('#verdict-title'), /^Invalid: the signature does not match/);
 });
 
 test('a pasted raw HTTP request is split into its body and signature header', async () => {
@@ -301,6 +322,43 @@ test("many deliveries: the audit sink's file loads, and 10,000 deliveries stay w
   assert.equal(await page.locator('#timeline tbody tr').count(), 250);
   assert.ok(Date.now() - started < 2000, 'filtering 10,000 deliveries stays responsive');
   await openInspector();
+});
+
+test('a 2 MB body: verified once typing pauses, its JSON cut with a way to see it all', async () => {
+  await openInspector();
+  const event = parse(fixture('01_flag_updated_env_default.json'));
+  event.data.new_state.feature_state_value = 'x'.repeat(2 * 1024 * 1024);
+  const body = toFlagsmithJson(event);
+  await page.fill('#secret', SECRET);
+  await page.fill('#signature', sign(SECRET, body, { maxBodyBytes: 8 * 1024 * 1024 }));
+  const started = Date.now();
+  await page.fill('#body', body);
+  await page.waitForFunction(() => document.querySelector('#verdict-title').textContent.startsWith('Valid'), null, { timeout: 10_000 });
+  console.log(`2 MB body: verdict after ${Date.now() - started} ms`);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(height < 20_000, `the page is ${height} px tall`);
+  await page.click('#raw summary');
+  assert.equal(await page.locator('#raw-json-more').isVisible(), true);
+  await page.click('#raw-json-more');
+  assert.ok((await page.locator('#raw-json').evaluate((node) => node.textContent.length)) > 2 * 1024 * 1024);
+  await openInspector();
+});
+
+test('dark mode: its own colours, and no serious accessibility findings in it', async () => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await openInspector();
+    const body = fixture('03_flag_updated_multivariate.json').toString('utf8');
+    await enter({ body, secret: SECRET, signature: sign(SECRET, body) });
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(background, 'rgb(15, 20, 25)');
+    await page.screenshot({ path: join(screenshots, 'laptop-dark.png'), fullPage: true });
+    const axe = await new AxeBuilder({ page }).analyze();
+    assert.deepEqual(axe.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => `${v.id}: ${v.help}`), []);
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await openInspector();
+  }
 });
 
 test('payload text is only ever text: XSS payloads stay inert and visible', async () => {
