@@ -503,9 +503,19 @@ $('secret-toggle').addEventListener('click', () => {
 /** A shell word in single quotes: nothing inside is interpreted, and the bytes stay exact. */
 const shellQuote = (text) => `'${text.replaceAll("'", "'\\''")}'`;
 
+/** Clears every output of the Sign tab, so that none is left from an earlier payload. */
+function clearSigned() {
+  $('sign-body').value = '';
+  $('sign-signature').value = '';
+  $('sign-curl').value = '';
+  $('sign-cli').value = '';
+  $('copy-note').textContent = '';
+}
+
 function signNow() {
   const status = $('sign-status');
   const secret = $('sign-secret').value;
+  clearSigned();
   let payload;
   try {
     payload = JSON.parse($('sign-payload').value);
@@ -525,37 +535,93 @@ function signNow() {
   if (!secret) {
     setState(status, 'pending');
     status.textContent = 'Enter a secret to sign the body.';
-    $('sign-signature').value = '';
-    $('sign-curl').value = '';
     return;
   }
   const signature = sign(secret, body);
+  const url = $('sign-url').value;
   $('sign-signature').value = signature;
   $('sign-curl').value = [
-    `curl -X POST ${shellQuote($('sign-url').value)} \\`,
+    `curl -X POST ${shellQuote(url)} \\`,
     `  -H 'content-type: application/json' \\`,
     `  -H ${shellQuote(`${SIGNATURE_HEADER}: ${signature}`)} \\`,
     `  --data-binary ${shellQuote(body)}`,
   ].join('\n');
+  // The package's CLI, the body on standard input and this signature as is: like the curl
+  // command, it carries no secret into the shell's history.
+  $('sign-cli').value = `printf '%s' ${shellQuote(body)} | npx flagsmith-webhooks send ${shellQuote(url)} --signature ${signature}`;
   setState(status, verdict.startsWith('Body ready') ? 'valid' : 'invalid');
   status.textContent = verdict;
 }
 
+/** Presets: every event type, and the shapes of FLAG_UPDATED a receiver must handle. */
+const PRESETS = {
+  'FLAG_UPDATED (segment override)': () => {
+    const event = sampleEvent('FLAG_UPDATED');
+    Object.assign(event.data.new_state, { identity: null, identity_identifier: null, feature_segment: { priority: 0, segment: { description: null, id: 5, name: 'beta_testers' } } });
+    return event;
+  },
+  'FLAG_UPDATED (identity override)': () => {
+    const event = sampleEvent('FLAG_UPDATED');
+    Object.assign(event.data.new_state, { identity: 88213, identity_identifier: 'user_123', feature_segment: null });
+    return event;
+  },
+  'FLAG_UPDATED (multivariate)': () => {
+    const event = sampleEvent('FLAG_UPDATED');
+    event.data.new_state.feature.type = 'MULTIVARIATE';
+    event.data.new_state.multivariate_feature_state_values = [
+      { id: 1, multivariate_feature_option: { id: 31, value: 'blue' }, percentage_allocation: 30.0 },
+      { id: 2, multivariate_feature_option: { id: 32, value: 'green' }, percentage_allocation: 20.0 },
+    ];
+    return event;
+  },
+  'Identity integration body': () => ({
+    flags: [{ enabled: true, environment: 23, feature: { created_date: '2026-01-01T00:00:00.000000Z', default_enabled: false, description: null, id: 7, initial_value: null, name: 'dark_mode', type: 'STANDARD' }, feature_segment: null, feature_state_value: null, id: 9, identity: null }],
+    identity: 'user_123',
+    segments: [{ id: 441, member: true, name: 'beta_testers' }],
+    traits: [{ id: 1, trait_key: 'plan', trait_value: 'pro', transient: false }],
+  }),
+};
+
 function loadSample() {
-  $('sign-payload').value = JSON.stringify(sampleEvent($('sign-type').value), null, 2);
+  const choice = $('sign-type').value;
+  $('sign-payload').value = JSON.stringify(PRESETS[choice]?.() ?? sampleEvent(choice), null, 2);
   signNow();
 }
 
 $('sign-type').addEventListener('change', loadSample);
 for (const id of ['sign-secret', 'sign-payload', 'sign-url']) $(id).addEventListener('input', signNow);
-$('copy-curl').addEventListener('click', async () => {
-  try {
-    await navigator.clipboard.writeText($('sign-curl').value);
-    $('copy-note').textContent = 'Copied.';
-  } catch {
-    $('sign-curl').select();
-    $('copy-note').textContent = 'Selected: copy it with your keyboard.';
-  }
+for (const [button, field] of [['copy-curl', 'sign-curl'], ['copy-cli', 'sign-cli']]) {
+  $(button).addEventListener('click', async () => {
+    const value = $(field).value;
+    if (!value) {
+      $('copy-note').textContent = 'Nothing to copy yet: enter a secret and a valid payload.';
+      return;
+    }
+    try {
+      await navigator.clipboard.writeText(value);
+      $('copy-note').textContent = 'Copied.';
+    } catch {
+      $(field).select();
+      $('copy-note').textContent = 'Selected: copy it with your keyboard.';
+    }
+  });
+}
+$('sign-secret-toggle').addEventListener('click', () => {
+  const showing = $('sign-secret').type === 'text';
+  $('sign-secret').type = showing ? 'password' : 'text';
+  $('sign-secret-toggle').textContent = showing ? 'Show' : 'Hide';
+  $('sign-secret-toggle').setAttribute('aria-pressed', String(!showing));
+});
+// First run: an example to try.
+$('try-example').addEventListener('click', () => {
+  const body = toFlagsmithJson(sampleEvent('FLAG_UPDATED'));
+  const secret = 'whsec_example';
+  fileBytes = null;
+  $('body').value = body;
+  $('secret').value = secret;
+  $('signature').value = sign(secret, body);
+  $('body-note').textContent = 'An example: a FLAG_UPDATED body signed with the secret whsec_example. Change a character to see it fail.';
+  verifyNow();
 });
 
 await init();

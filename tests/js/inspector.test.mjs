@@ -455,6 +455,52 @@ test('signing mode builds a webhook that verify, Python and a real receiver acce
   assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-verify');
 });
 
+test('the Sign tab never shows stale output, has a preset for every shape, and a CLI command that works', async () => {
+  await openInspector();
+  await page.click('#tab-sign');
+  await page.fill('#sign-secret', 's3cr3t');
+  const presets = await page.locator('#sign-type option').allInnerTexts();
+  assert.ok(presets.length >= 8, presets.join());
+  for (const preset of presets) {
+    await page.selectOption('#sign-type', preset);
+    const body = await page.inputValue('#sign-body');
+    assert.doesNotThrow(() => parse(body), preset);
+    assert.equal(verify('s3cr3t', body, await page.inputValue('#sign-signature')), true, preset);
+  }
+  // Invalid JSON: nothing from the earlier payload is left on screen.
+  await page.fill('#sign-payload', '{"data": ');
+  assert.match(await text('#sign-status'), /not valid JSON/);
+  for (const id of ['#sign-body', '#sign-signature', '#sign-curl', '#sign-cli']) assert.equal(await page.inputValue(id), '', id);
+  await page.click('#copy-cli');
+  assert.match(await text('#copy-note'), /Nothing to copy/);
+  await page.selectOption('#sign-type', 'FLAG_UPDATED (multivariate)');
+  // The CLI command, run for real against a receiver on 127.0.0.1.
+  const received = [];
+  const receiver = createServer(createNodeMiddleware({ secret: 's3cr3t', onEvent: (event) => received.push(event) }));
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    await page.fill('#sign-url', `http://127.0.0.1:${receiver.address().port}/webhook`);
+    const command = (await page.inputValue('#sign-cli')).replace('npx flagsmith-webhooks', `${process.execPath} ${fileURLToPath(new URL('../../pkg/bin/flagsmith-webhooks.js', import.meta.url))}`);
+    const { stdout } = await promisify(execFile)('bash', ['-c', command], { encoding: 'utf8' });
+    assert.match(stdout, /^200 OK/);
+    assert.equal(received.length, 1);
+    assert.equal(received[0].data.new_state.multivariate_feature_state_values.length, 2);
+  } finally {
+    receiver.close();
+  }
+  await page.click('#tab-verify');
+});
+
+test('first run: a placeholder, and an example to try', async () => {
+  await openInspector();
+  assert.match(await page.getAttribute('#body', 'placeholder'), /drop a file/);
+  assert.equal(await page.locator('#signatures').isVisible(), false, 'nothing computed before anything is entered');
+  await page.click('#try-example');
+  assert.match(await text('#verdict-title'), /^Valid/);
+  await page.fill('#body', (await page.inputValue('#body')).replace('true', 'false'));
+  assert.match(await text('#verdict-title'), /^Invalid/);
+});
+
 test('no serious or critical accessibility violations (axe-core), and phone-width screenshots', async () => {
   const body = fixture('04_flag_updated_segment_override.json').toString();
   const states = {
