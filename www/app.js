@@ -347,27 +347,75 @@ function scopeText(state) {
   return 'Environment default';
 }
 
+/** An ISO time and how long ago it was, in the reader's words. */
+function humanTime(iso) {
+  const time = Date.parse(iso);
+  if (!iso || Number.isNaN(time)) return iso || '(not given)';
+  const seconds = (time - Date.now()) / 1000;
+  const units = [['year', 31_536_000], ['month', 2_592_000], ['day', 86_400], ['hour', 3600], ['minute', 60], ['second', 1]];
+  const [unit, size] = units.find(([, size]) => Math.abs(seconds) >= size) ?? ['second', 1];
+  const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(Math.round(seconds / size), unit);
+  return `${iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')} (${relative})`;
+}
+
+/** Flagsmith's Test webhook sample: its fixed time and feature (see pkg/lib/mirror.js). */
+const isTestSample = (event) => event.data?.timestamp === '2021-06-18T07:50:26.595298Z' && event.data?.new_state?.feature?.name === 'test_feature';
+
+/**
+ * The rows of a flag change: multivariate allocations by variant (with its value and %), and
+ * the control's share, which Flagsmith does not send but is what is left.
+ */
+function flagRows(event) {
+  const data = event.data;
+  const options = new Map();
+  for (const state of [data.previous_state, data.new_state]) {
+    for (const mv of state?.multivariate_feature_state_values ?? []) options.set(mv.multivariate_feature_option.id, mv.multivariate_feature_option.value);
+  }
+  const share = (state) => (state?.multivariate_feature_state_values?.length ? 100 - state.multivariate_feature_state_values.reduce((sum, mv) => sum + mv.percentage_allocation, 0) : undefined);
+  const rows = [];
+  for (const change of diff(event)?.changes ?? []) {
+    const variant = /^multivariate\[(\d+)\]\.(percentage_allocation|value)$/.exec(change.path);
+    if (variant) {
+      const id = Number(variant[1]);
+      const label = `variant ${clip(JSON.stringify(options.get(id) ?? null), 60)} (option ${id}) ${variant[2] === 'value' ? 'value' : 'allocation'}`;
+      const percent = (value) => (value === undefined || value === null ? '—' : `${value}%`);
+      rows.push(variant[2] === 'value' ? [label, show(change.before), show(change.after)] : [label, percent(change.before), percent(change.after)]);
+    } else {
+      rows.push([change.path, show(change.before), show(change.after)]);
+    }
+  }
+  const [before, after] = [share(data.previous_state), share(data.new_state)];
+  if ((before !== undefined || after !== undefined) && before !== after) {
+    rows.push(['control (what the variants leave)', before === undefined ? '—' : `${Math.round(before * 1e6) / 1e6}%`, after === undefined ? '—' : `${Math.round(after * 1e6) / 1e6}%`]);
+  }
+  return rows;
+}
+
 function renderExplanation(event) {
   $('explain').hidden = event === null;
   if (event === null) return;
   $('summary').textContent = clip(describe(event), 600);
   const facts = $('facts');
   facts.replaceChildren();
-  const rows = [];
+  let rows = [];
+  let withBefore = true;
   const data = event.data ?? {};
+  if (isTestSample(event)) addFact(facts, 'Note', "This is Flagsmith's Test webhook sample (made-up ids, a 2021 date), not a real change.");
   switch (event.event_type) {
     case 'FLAG_UPDATED':
     case 'FLAG_CREATED':
     case 'FLAG_DELETED': {
+      const deleted = event.event_type === 'FLAG_DELETED';
       const state = data.new_state ?? data.previous_state;
-      addFact(facts, 'Event', event.event_type === 'FLAG_DELETED' ? 'FLAG_DELETED (the flag was deleted)' : event.event_type);
+      addFact(facts, 'Event', deleted ? 'FLAG_DELETED (the flag was deleted)' : event.event_type);
       addFact(facts, 'Feature', `${state.feature.name} (id ${state.feature.id}, ${state.feature.type})`);
       addFact(facts, 'Environment', state.environment.name);
       addFact(facts, 'Project', state.feature.project.name);
       addFact(facts, 'Applies to', scopeText(state));
-      addFact(facts, event.event_type === 'FLAG_DELETED' ? 'Last edited by' : 'Changed by', data.changed_by || '(not given: an API key or the system)');
-      addFact(facts, 'When', data.timestamp || '(not given)');
-      for (const change of diff(event)?.changes ?? []) rows.push([change.path, show(change.before), show(change.after)]);
+      addFact(facts, deleted ? 'Last edited by' : 'Changed by', data.changed_by || '(not given: an API key or the system)');
+      // A deletion says when its state was last edited, not when it was deleted.
+      addFact(facts, deleted ? 'Last edited (not the deletion)' : 'When', humanTime(data.timestamp));
+      rows = flagRows(event);
       break;
     }
     case 'AUDIT_LOG_CREATED':
@@ -377,33 +425,41 @@ function renderExplanation(event) {
       addFact(facts, 'Project', data.project?.name);
       addFact(facts, 'Environment', data.environment?.name);
       addFact(facts, 'About', data.related_object_type ? `${data.related_object_type} ${data.related_object_id ?? data.related_object_uuid ?? ''}` : undefined);
-      addFact(facts, 'When', data.created_date);
+      addFact(facts, 'When', humanTime(data.created_date));
       break;
     case 'NEW_VERSION_PUBLISHED':
+      withBefore = false;
       addFact(facts, 'Event', 'NEW_VERSION_PUBLISHED');
       addFact(facts, 'Feature', `${data.feature.name} (id ${data.feature.id})`);
       addFact(facts, 'Published by', data.published_by?.email ?? '(an API key)');
       addFact(facts, 'Version', data.uuid);
       data.feature_states.forEach((state, index) => {
         const allocations = (state.multivariate_feature_state_values ?? []).map((mv) => `${JSON.stringify(mv.multivariate_feature_option.value)} ${mv.percentage_allocation}%`).join(', ');
-        rows.push([`state ${index + 1}`, '—', `enabled ${state.enabled}, value ${JSON.stringify(state.value)}${allocations ? `, ${allocations}` : ''}`]);
+        rows.push([`state ${index + 1}`, '', clip(`enabled ${state.enabled}, value ${JSON.stringify(state.value)}${allocations ? `, ${allocations}` : ''}`)]);
       });
       break;
     case undefined:
+      withBefore = false;
       addFact(facts, 'Event', 'Identity integration body (no event type)');
       addFact(facts, 'Identity', event.identity);
-      addFact(facts, 'Flags', (event.flags ?? []).length);
-      for (const t of event.traits ?? []) rows.push([`trait ${t.trait_key}`, '—', JSON.stringify(t.trait_value)]);
+      addFact(facts, 'Segments', (event.segments ?? []).map((segment) => segment.name).join(', ') || '(none)');
+      for (const flag of event.flags ?? []) rows.push([`flag ${flag.feature.name}`, '', clip(`enabled ${flag.enabled}, value ${JSON.stringify(flag.feature_state_value)}`)]);
+      for (const t of event.traits ?? []) rows.push([`trait ${t.trait_key}`, '', clip(JSON.stringify(t.trait_value))]);
       break;
     default:
       addFact(facts, 'Event', `${event.event_type}: a type this version does not model; the raw JSON is below.`);
   }
-  $('changes-title').textContent = event.event_type === 'NEW_VERSION_PUBLISHED' ? 'States in this version' : event.event_type === undefined ? 'Traits' : 'Changes';
+  $('changes-title').textContent = event.event_type === 'NEW_VERSION_PUBLISHED' ? 'States in this version' : event.event_type === undefined ? 'Flags and traits' : 'Changes';
+  // Only flag changes have a before; only they come with Flagsmith's unreliable previous state.
+  $('changes').dataset.before = String(withBefore);
+  $('previous-note').hidden = !withBefore;
   const body = $('changes').tBodies[0];
+  const removal = event.event_type === 'FLAG_DELETED';
   body.replaceChildren(
     ...rows.map(([field, before, after]) => {
       const row = document.createElement('tr');
-      row.append(el('th', field), el('td', before, 'before'), el('td', after, before === after ? '' : 'after changed'));
+      const afterClass = before === after ? '' : removal ? 'after removed' : 'after changed';
+      row.append(el('th', field), el('td', before, 'before'), el('td', after, afterClass));
       row.firstChild.scope = 'row';
       return row;
     }),

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -499,6 +499,31 @@ test('first run: a placeholder, and an example to try', async () => {
   assert.match(await text('#verdict-title'), /^Valid/);
   await page.fill('#body', (await page.inputValue('#body')).replace('true', 'false'));
   assert.match(await text('#verdict-title'), /^Invalid/);
+});
+
+test('explanations per type: variants with their values and shares, deletions, versions, identities, the test sample', async () => {
+  await openInspector();
+  const explain = async (body) => {
+    await enter({ body, secret: SECRET, signature: sign(SECRET, body) });
+    return { facts: await text('#facts'), rows: await page.locator('#changes tbody tr').allInnerTexts() };
+  };
+  const multivariate = await explain(fixture('03_flag_updated_multivariate.json').toString('utf8'));
+  assert.ok(multivariate.rows.some((row) => /^variant "Purchase" \(option \d+\) allocation\s+50%\s+30%/.test(row)), multivariate.rows.join('\n'));
+  assert.ok(multivariate.rows.some((row) => /^control \(what the variants leave\)\s+0%\s+50%/.test(row)), multivariate.rows.join('\n'));
+  const deleted = await explain(fixture('07_flag_deleted.json').toString('utf8'));
+  assert.match(deleted.facts, /Last edited \(not the deletion\)/);
+  assert.doesNotMatch(deleted.facts, /^When/m);
+  assert.ok((await page.locator('#changes td.removed').count()) > 0, 'a deletion is shown as a removal');
+  const version = readdirSync(fileURLToPath(new URL('../fixtures/real/', import.meta.url))).find((name) => /new_version/.test(name));
+  await explain(fixture(`real/${version}`).toString('utf8'));
+  assert.equal(await page.locator('#changes thead th:nth-child(2)').isVisible(), false, 'no Before column for a version');
+  assert.equal(await page.locator('#previous-note').isVisible(), false);
+  const identity = await explain(vectors.parse.find((c) => c.identity).body);
+  assert.ok(identity.rows.some((row) => row.startsWith('flag dark_mode')), identity.rows.join('\n'));
+  assert.ok(identity.rows.some((row) => row.startsWith('trait plan')));
+  const sample = await explain(fixture('real/069_flag_updated_test_webhook_environment_scope_unsigned__test-env-unsigned.json').toString('utf8'));
+  assert.match(sample.facts, /Test webhook sample/);
+  assert.match(sample.facts, /UTC \(.+ ago\)/, 'times in words');
 });
 
 test('no serious or critical accessibility violations (axe-core), and phone-width screenshots', async () => {
