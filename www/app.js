@@ -467,6 +467,93 @@ function renderExplanation(event) {
   $('changes-wrap').hidden = rows.length === 0;
   showLong($('raw-json'), JSON.stringify(event, null, 2));
   $('raw').open = event.event_type !== undefined && !isKnownEvent(event);
+  renderTree(event);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The payload browser
+
+/** Children shown per object or array: the text view has everything. */
+const TREE_CHILDREN = 200;
+let selectedField = null;
+
+/** A path as JavaScript would write it: data.new_state.feature.name, flags[0]["odd key"]. */
+function pathTo(parent, key) {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  if (/^[A-Za-z_$][\w$]*$/.test(key)) return parent ? `${parent}.${key}` : key;
+  return `${parent}[${JSON.stringify(key)}]`;
+}
+
+function treeNode(key, value, path, depth) {
+  const item = document.createElement('li');
+  const button = el('button', '', 'field-name');
+  button.type = 'button';
+  button.setAttribute('aria-pressed', 'false');
+  const container = value !== null && typeof value === 'object';
+  const entries = container ? (Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value)) : [];
+  const label = key === null ? '(the payload)' : String(key);
+  button.append(el('span', `${label}: `), el('span', container ? `${Array.isArray(value) ? 'array' : 'object'} of ${entries.length}` : clip(JSON.stringify(value), 120), container ? 'kind' : undefined));
+  button.addEventListener('click', () => selectField(button, path || '(the payload)', value));
+  item.append(button);
+  if (container && entries.length) {
+    const list = document.createElement('ul');
+    list.append(...entries.slice(0, TREE_CHILDREN).map(([childKey, child]) => treeNode(childKey, child, pathTo(path, childKey), depth + 1)));
+    if (entries.length > TREE_CHILDREN) list.append(el('li', `… ${entries.length - TREE_CHILDREN} more (see the text view)`, 'note'));
+    if (depth >= 4) list.hidden = true;
+    const toggle = el('button', depth >= 4 ? 'Expand' : 'Collapse', 'link');
+    toggle.type = 'button';
+    toggle.setAttribute('aria-expanded', String(depth < 4));
+    toggle.addEventListener('click', () => {
+      list.hidden = !list.hidden;
+      toggle.textContent = list.hidden ? 'Expand' : 'Collapse';
+      toggle.setAttribute('aria-expanded', String(!list.hidden));
+    });
+    item.append(toggle, list);
+  }
+  return item;
+}
+
+function selectField(button, path, value) {
+  selectedField?.setAttribute('aria-pressed', 'false');
+  selectedField = button;
+  button.setAttribute('aria-pressed', 'true');
+  $('tree-path').textContent = path;
+  $('tree-value').value = JSON.stringify(value, null, 2);
+  $('tree-note').textContent = '';
+}
+
+function renderTree(event) {
+  selectedField = null;
+  $('tree-path').textContent = '(choose a field above)';
+  $('tree-value').value = '';
+  const root = document.createElement('ul');
+  root.append(treeNode(null, event, '', 0));
+  $('tree').replaceChildren(root);
+}
+
+for (const [button, read] of [['copy-tree-path', () => ($('tree-value').value ? $('tree-path').textContent : '')], ['copy-tree-value', () => $('tree-value').value]]) {
+  $(button).addEventListener('click', async () => {
+    const value = read();
+    if (!value) {
+      $('tree-note').textContent = 'Choose a field first.';
+      return;
+    }
+    await copyText(value, $('tree-value'), $('tree-note'));
+  });
+}
+
+/**
+ * Copies to the clipboard, or, where the page may not (no permission, or a prompt nobody
+ * answers within a second), selects the text for the keyboard.
+ */
+async function copyText(value, field, note) {
+  try {
+    await Promise.race([navigator.clipboard.writeText(value), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), 1000))]);
+    note.textContent = 'Copied.';
+  } catch {
+    field.select();
+    note.textContent = 'Selected: copy it with your keyboard.';
+  }
 }
 
 /** The body last taken from a pasted request, so that a repeated input event keeps its note. */
@@ -653,13 +740,7 @@ for (const [button, field] of [['copy-curl', 'sign-curl'], ['copy-cli', 'sign-cl
       $('copy-note').textContent = 'Nothing to copy yet: enter a secret and a valid payload.';
       return;
     }
-    try {
-      await navigator.clipboard.writeText(value);
-      $('copy-note').textContent = 'Copied.';
-    } catch {
-      $(field).select();
-      $('copy-note').textContent = 'Selected: copy it with your keyboard.';
-    }
+    await copyText(value, $(field), $('copy-note'));
   });
 }
 $('sign-secret-toggle').addEventListener('click', () => {

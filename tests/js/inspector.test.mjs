@@ -530,6 +530,30 @@ test('explanations per type: variants with their values and shares, deletions, v
   assert.match(sample.facts, /UTC \(.+ ago\)/, 'times in words');
 });
 
+test('the payload browser: fields by path, collapsible, value and path to copy', async () => {
+  await openInspector();
+  const body = fixture('01_flag_updated_env_default.json').toString('utf8');
+  await enter({ body, secret: SECRET, signature: sign(SECRET, body) });
+  await page.click('#tree-wrap summary');
+  await page.click('#copy-tree-path');
+  assert.match(await text('#tree-note'), /Choose a field first/);
+  await page.locator('#tree button.field-name', { hasText: 'name: "butter_bar"' }).first().click();
+  assert.equal(await text('#tree-path'), 'data.new_state.feature.name');
+  assert.equal(await page.inputValue('#tree-value'), '"butter_bar"');
+  await page.locator('#tree button.field-name', { hasText: /^previous_state: object/ }).click();
+  assert.equal(await text('#tree-path'), 'data.previous_state');
+  assert.equal(JSON.parse(await page.inputValue('#tree-value')).feature.name, 'butter_bar');
+  await page.click('#copy-tree-value');
+  await page.waitForFunction(() => document.querySelector('#tree-note').textContent !== '', null, { timeout: 5000 });
+  assert.match(await text('#tree-note'), /^(Copied|Selected)/);
+  // Collapsing hides a level; deep levels start collapsed.
+  const toggle = page.locator('#tree button.link').first();
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  await toggle.click();
+  assert.equal(await page.locator('#tree button.link[aria-expanded="false"]').count() > 0, true, 'deep levels start collapsed');
+});
+
 test('no serious or critical accessibility violations (axe-core), and phone-width screenshots', async () => {
   const body = fixture('04_flag_updated_segment_override.json').toString();
   const states = {
