@@ -584,6 +584,26 @@ test('no serious or critical accessibility violations (axe-core), and phone-widt
   assert.ok(overflow <= 0, `no horizontal scrolling at phone width (${overflow}px)`);
   await enter(states.invalid);
   await page.screenshot({ path: join(screenshots, 'phone-invalid.png'), fullPage: true });
+  // The new states at phone width: the payload browser, a recovered body, dark mode, the timeline.
+  await enter(states.valid);
+  await page.click('#tree-wrap summary');
+  await page.screenshot({ path: join(screenshots, 'phone-browse.png'), fullPage: true });
+  const recovered = JSON.stringify(JSON.parse(states.valid.body), null, 2);
+  await enter({ ...states.valid, body: recovered });
+  await page.screenshot({ path: join(screenshots, 'phone-recovered.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(screenshots, 'phone-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.click('#tab-timeline');
+  const lines = JSON.parse(fixture('real/requests.json')).requests.map((r) => JSON.stringify({ headers: r.headers, body: fixture(`real/${r.file}`).toString('utf8') }));
+  await page.setInputFiles('#timeline-file', { name: 'deliveries.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.join('\n')) });
+  await page.waitForFunction(() => document.body.dataset.timelineMs !== undefined);
+  await page.screenshot({ path: join(screenshots, 'phone-timeline.png'), fullPage: true });
+  const timelineOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(timelineOverflow <= 0, `the timeline scrolls within its own box at phone width (${timelineOverflow}px)`);
+  const phoneAxe = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(phoneAxe.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id), [], 'timeline at phone width');
+  await page.click('#tab-verify');
   await page.setViewportSize({ width: 1280, height: 900 });
   assert.deepEqual(problems, []);
 });
