@@ -169,8 +169,12 @@ export declare function signEvent(secret: SecretInput, event: WebhookEvent): { b
 
 /** One field that differs; a missing `before` (`after`) means that side did not exist. */
 export interface Change {
-  /** `enabled`, `feature_state_value`, `feature_segment.priority`, `multivariate[<option id>].percentage_allocation`, `multivariate[<option id>].value` */
+  /** For display: `enabled`, `feature_state_value`, `feature_segment.priority`, `multivariate[<option id>].percentage_allocation`, `multivariate[<option id>].value` */
   path: string;
+  /** The field alone, so that nothing needs to parse `path`. */
+  field: 'enabled' | 'feature_state_value' | 'feature_segment.priority' | 'percentage_allocation' | 'value';
+  /** For a multivariate allocation (`percentage_allocation`, `value`): its option's id. */
+  option?: number;
   before?: FlagValue;
   after?: FlagValue;
 }

@@ -14,10 +14,16 @@ use crate::wire::{python_float_repr, value_to_display_json};
 /// One field that differs between `previous_state` and `new_state`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
-    /// The field: `enabled`, `feature_state_value`, `feature_segment.priority`, or for a
-    /// multivariate allocation `multivariate[<option id>].percentage_allocation` and
-    /// `multivariate[<option id>].value`.
+    /// The field as one string, for display: `enabled`, `feature_state_value`,
+    /// `feature_segment.priority`, or for a multivariate allocation
+    /// `multivariate[<option id>].percentage_allocation` and `multivariate[<option id>].value`.
     pub path: String,
+    /// The field alone: `enabled`, `feature_state_value`, `feature_segment.priority`, or for an
+    /// allocation `percentage_allocation` or `value` (with its option in `option`), so that no
+    /// one needs to parse `path`.
+    pub field: String,
+    /// For a multivariate allocation, its option's id.
+    pub option: Option<i64>,
     /// The value before; `None` when there was no previous state (or no such allocation).
     pub before: Option<Value>,
     /// The value after; `None` when there is no new state (a deleted flag).
@@ -90,6 +96,8 @@ fn diff_change(change: &FlagChange) -> Option<FlagDiff> {
         if priority(before) != priority(after) {
             changes.push(Change {
                 path: "feature_segment.priority".into(),
+                field: "feature_segment.priority".into(),
+                option: None,
                 before: priority(before).map(|p| p.to_json()),
                 after: priority(after).map(|p| p.to_json()),
             });
@@ -134,6 +142,8 @@ fn compare(
     if before != after {
         changes.push(Change {
             path: path.into(),
+            field: path.into(),
+            option: None,
             before,
             after,
         });
@@ -185,6 +195,8 @@ fn compare_allocations(
             if before != after {
                 changes.push(Change {
                     path: format!("multivariate[{option}].{field}"),
+                    field: field.into(),
+                    option: Some(option),
                     before,
                     after,
                 });
@@ -205,18 +217,14 @@ fn percentage_value(number: &Number) -> Number {
 /// One change in words. Values print as compact JSON (strings quoted, newlines escaped, one
 /// line); allocations are named by their option's value and shown as percentages.
 fn describe_change(c: &Change, change: &FlagChange, created: bool) -> String {
-    let allocation = c.path.strip_prefix("multivariate[").and_then(|rest| {
-        let (id, field) = rest.split_once("].")?;
-        Some((id.parse::<i64>().ok()?, field))
-    });
-    let (label, percent) = match (c.path.as_str(), allocation) {
+    let (label, percent) = match (c.field.as_str(), c.option) {
         ("feature_state_value", _) => ("value".to_string(), false),
         ("feature_segment.priority", _) => ("priority".to_string(), false),
-        (_, Some((option, "percentage_allocation"))) => {
+        ("percentage_allocation", Some(option)) => {
             (format!("allocation {}", option_value(change, option)), true)
         }
-        (_, Some((option, _))) => (format!("option {option} value"), false),
-        (path, None) => (path.to_string(), false),
+        (_, Some(option)) => (format!("option {option} value"), false),
+        (field, None) => (field.to_string(), false),
     };
     let show = |value: &Value| match (percent, value) {
         (true, Value::Number(n)) => match n.as_f64() {
@@ -397,7 +405,8 @@ impl ToJson for Scope {
 }
 
 impl ToJson for FlagDiff {
-    /// `{feature, environment, scope, changed_by, changes: [{path, before?, after?}]}`, where
+    /// `{feature, environment, scope, changed_by, changes: [{path, field, option?, before?,
+    /// after?}]}`, where
     /// a missing `before` or `after` means that side did not exist.
     fn to_json(&self) -> Value {
         let changes = self
@@ -406,6 +415,10 @@ impl ToJson for FlagDiff {
             .map(|change| {
                 let mut map = serde_json::Map::new();
                 map.insert("path".into(), Value::String(change.path.clone()));
+                map.insert("field".into(), Value::String(change.field.clone()));
+                if let Some(option) = change.option {
+                    map.insert("option".into(), Value::from(option));
+                }
                 if let Some(before) = &change.before {
                     map.insert("before".into(), before.clone());
                 }

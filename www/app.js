@@ -374,12 +374,11 @@ function flagRows(event) {
   const share = (state) => (state?.multivariate_feature_state_values?.length ? 100 - state.multivariate_feature_state_values.reduce((sum, mv) => sum + mv.percentage_allocation, 0) : undefined);
   const rows = [];
   for (const change of diff(event)?.changes ?? []) {
-    const variant = /^multivariate\[(\d+)\]\.(percentage_allocation|value)$/.exec(change.path);
-    if (variant) {
-      const id = Number(variant[1]);
-      const label = `variant ${clip(JSON.stringify(options.get(id) ?? null), 60)} (option ${id}) ${variant[2] === 'value' ? 'value' : 'allocation'}`;
+    if (change.option !== undefined) {
+      const id = change.option;
+      const label = `variant ${clip(JSON.stringify(options.get(id) ?? null), 60)} (option ${id}) ${change.field === 'value' ? 'value' : 'allocation'}`;
       const percent = (value) => (value === undefined || value === null ? '—' : `${value}%`);
-      rows.push(variant[2] === 'value' ? [label, show(change.before), show(change.after)] : [label, percent(change.before), percent(change.after)]);
+      rows.push(change.field === 'value' ? [label, show(change.before), show(change.after)] : [label, percent(change.before), percent(change.after)]);
     } else {
       rows.push([change.path, show(change.before), show(change.after)]);
     }

@@ -128,8 +128,10 @@ function scopeOf(state) {
 
 const same = (a, b) => display(a) === display(b);
 
-function change(path, before, after) {
-  const out = { path };
+/** A change: `path` for display, `field` and (for an allocation) `option` for programs. */
+function change(path, before, after, field = path, option) {
+  const out = { path, field };
+  if (option !== undefined) out.option = option;
   if (before !== undefined) out.before = before;
   if (after !== undefined) out.after = after;
   return out;
@@ -148,7 +150,7 @@ function allocationChanges(before, after) {
     if (old && now) fields.push(['value', old.multivariate_feature_option.value, now.multivariate_feature_option.value]);
     for (const [field, was, is] of fields) {
       if (was === undefined && is === undefined) continue;
-      if (was === undefined || is === undefined || !same(was, is)) changes.push(change(`multivariate[${option}].${field}`, was, is));
+      if (was === undefined || is === undefined || !same(was, is)) changes.push(change(`multivariate[${option}].${field}`, was, is, field, option));
     }
   }
   return changes;
@@ -189,15 +191,14 @@ function optionValue(data, option) {
 }
 
 function describeChange(c, data, created) {
-  const allocation = /^multivariate\[(-?\d+)\]\.(.+)$/.exec(c.path);
-  let label = c.path;
+  let label = c.field;
   let percent = false;
-  if (c.path === 'feature_state_value') label = 'value';
-  else if (c.path === 'feature_segment.priority') label = 'priority';
-  else if (allocation && allocation[2] === 'percentage_allocation') {
-    label = `allocation ${optionValue(data, Number(allocation[1]))}`;
+  if (c.field === 'feature_state_value') label = 'value';
+  else if (c.field === 'feature_segment.priority') label = 'priority';
+  else if (c.option !== undefined && c.field === 'percentage_allocation') {
+    label = `allocation ${optionValue(data, c.option)}`;
     percent = true;
-  } else if (allocation) label = `option ${allocation[1]} value`;
+  } else if (c.option !== undefined) label = `option ${c.option} value`;
   const show = (value) => (percent && typeof value === 'number' ? `${pythonFloat(value).replace(/\.0$/, '')}%` : display(value));
   const has = (side) => Object.hasOwn(c, side);
   if ((created || !has('before')) && has('after')) return `${label} ${show(c.after)}`;

@@ -92,7 +92,9 @@ test('diff and describe match the expected outputs for every fixture', () => {
 
 test('diff reports created and deleted states with a missing side', () => {
   const created = diff(parse(fixture('02_flag_updated_feature_created_no_previous_state.json')));
-  assert.deepEqual(created.changes, [{ path: 'enabled', after: false }, { path: 'feature_state_value', after: 42 }]);
+  assert.deepEqual(created.changes, [{ path: 'enabled', field: 'enabled', after: false }, { path: 'feature_state_value', field: 'feature_state_value', after: 42 }]);
+  const multivariate = diff(parse(fixture('03_flag_updated_multivariate.json')));
+  assert.ok(multivariate.changes.some((c) => c.field === 'percentage_allocation' && Number.isInteger(c.option) && c.path === `multivariate[${c.option}].percentage_allocation`));
   assert.equal(created.changes[0].before, undefined);
   const deleted = diff(parse(fixture('07_flag_deleted.json')));
   assert.equal(deleted.changes[0].after, undefined);
