@@ -14,7 +14,7 @@ import init, {
   sign,
   toFlagsmithJson,
 } from '../pkg/browser.js';
-import { setUpTimeline } from './timeline.js';
+import { secretsChanged, setUpTimeline } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -608,6 +608,8 @@ function whenSettled(run) {
 }
 $('body').addEventListener('input', whenSettled(onBodyInput));
 $('secret').addEventListener('input', whenSettled(verifyNow));
+// A timeline already loaded is verified again with the secrets as they now are.
+$('secret').addEventListener('change', () => secretsChanged(secretsEntered()));
 $('signature').addEventListener('input', whenSettled(verifyNow));
 $('body-file').addEventListener('change', (event) => {
   const [file] = event.target.files;
@@ -629,6 +631,7 @@ $('add-secret').addEventListener('click', () => {
   const input = el('input');
   Object.assign(input, { id, type: 'password', autocomplete: 'off', spellcheck: false });
   input.addEventListener('input', verifyNow);
+  input.addEventListener('change', () => secretsChanged(secretsEntered()));
   $('more-secrets').append(label, input);
   input.focus();
 });

@@ -10,6 +10,9 @@ const SHOWN = 500;
 const HEADER = SIGNATURE_HEADER.toLowerCase();
 
 let deliveries = [];
+/** The deliveries as loaded, to verify again when the secrets change. */
+let loaded = [];
+let loadedName = '';
 const compared = [];
 
 /** Header pairs from `[[name, value]]` or `{ name: value }`. */
@@ -81,7 +84,7 @@ function analyse(delivery, verifier) {
     environment: state?.environment?.name ?? data.environment?.name ?? '',
     scope,
     author: data.changed_by || data.author?.email || data.published_by?.email || '',
-    time: data.timestamp || data.created_date || '',
+    time: (data.timestamp || data.created_date || '').replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC'),
     summary,
   };
 }
@@ -185,20 +188,41 @@ export async function loadDeliveries(file, secrets) {
     $('timeline-status').textContent = `Could not read ${file.name}: ${error.message}`;
     return;
   }
+  loaded = found;
+  loadedName = file.name;
+  verifyAll(secrets);
+  const milliseconds = Math.round(performance.now() - started);
+  report(milliseconds);
+  document.body.dataset.timelineMs = String(milliseconds);
+}
+
+/** Verifies every loaded delivery with `secrets` and shows them. */
+function verifyAll(secrets) {
   const verifier = secrets.length ? new Verifier(secrets) : null;
   try {
-    deliveries = found.map((delivery) => analyse(delivery, verifier));
+    deliveries = loaded.map((delivery) => analyse(delivery, verifier));
   } finally {
     verifier?.free();
   }
+  deliveries.secrets = secrets.length;
   compared.length = 0;
   showComparison();
   fillFilters();
   render();
+}
+
+function report(milliseconds) {
   const copies = deliveries.length - new Set(deliveries.map((d) => d.body)).size;
-  const milliseconds = Math.round(performance.now() - started);
-  $('timeline-status').textContent = `${deliveries.length} deliveries from ${file.name} (${copies} byte-identical copies), verified ${secrets.length ? `with ${secrets.length} secret${secrets.length > 1 ? 's' : ''}` : 'without a secret: enter one in the Verify tab'} in ${milliseconds} ms.`;
-  document.body.dataset.timelineMs = String(milliseconds);
+  const count = deliveries.secrets;
+  $('timeline-status').textContent = `${deliveries.length} deliveries from ${loadedName} (${copies} byte-identical copies), verified ${count ? `with ${count} secret${count > 1 ? 's' : ''}` : 'without a secret: enter one in the Verify tab'} in ${milliseconds} ms.`;
+}
+
+/** For the Verify tab: verify what is loaded again with the secrets now entered. */
+export function secretsChanged(secrets) {
+  if (loaded.length === 0) return;
+  const started = performance.now();
+  verifyAll(secrets);
+  report(Math.round(performance.now() - started));
 }
 
 export function setUpTimeline(secretsEntered) {

@@ -273,6 +273,15 @@ test('many deliveries: a file of every real request loads, verifies, filters, fo
   assert.equal(await page.locator('#compare').isVisible(), true);
   assert.ok((await page.locator('#compare .differs').count()) > 0);
   await page.screenshot({ path: join(screenshots, 'laptop-timeline.png'), fullPage: false });
+  // Changing the secrets afterwards verifies what is loaded again.
+  await page.click('#tab-verify');
+  await page.fill('#secret', 'not-a-secret');
+  await page.getByLabel('Secret 2').fill('');
+  await page.locator('#secret').blur();
+  await page.getByLabel('Secret 2').blur();
+  await page.click('#tab-timeline');
+  assert.match(await text('#timeline-status'), /verified with 1 secret in/);
+  assert.ok((await page.locator('#timeline tbody td[data-verdict="valid"]').count()) === 0, 'no delivery is valid under another secret');
   const axe = await new AxeBuilder({ page }).analyze();
   const serious = axe.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
   assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), []);
