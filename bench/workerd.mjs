@@ -7,7 +7,7 @@ import { bundleWorker, startBundledWorker } from '../tests/js/helpers/workers.mj
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 3 : 7;
-const SIZES = [['128 B', 128], ['1.2 KB', 1181], ['16 KB', 16 * 1024], ['256 KB', 256 * 1024]];
+const SIZES = [['55 B', 55], ['128 B', 128], ['1.2 KB', 1181], ['16 KB', 16 * 1024], ['256 KB', 256 * 1024]];
 const COLD_SAMPLES = quick ? 5 : 15;
 const options = { compatibilityFlags: ['nodejs_compat'] };
 const bundle = bundleWorker('bench/worker/wrangler.toml');
