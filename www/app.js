@@ -230,6 +230,7 @@ function verdictNow() {
   }
   const computed = secrets.length ? sign(secrets[0], body, LIMIT) : '';
   showSignatures(signature, computed);
+  if (parseError) notes.push(`Not a Flagsmith payload: ${parseError.message}`);
   if (secrets.length === 0) {
     showVerdict(signature ? 'pending' : 'unsigned', signature ? 'Enter the secret to check the signature.' : 'Unsigned: there is no signature, and no secret to check it with.', '', notes);
     return event;
@@ -270,6 +271,10 @@ function verdictNow() {
               `Written again in Flagsmith's format, it matches the signature${which}: Flagsmith sent this content, and something between Flagsmith and here changed its bytes. ${HINTS[error.hint] ?? ''}`,
               [...notes, 'This proves what the payload says, not that the request was untouched: a receiver must still verify the raw bytes, and would have rejected these.'],
             );
+          } else if (parseError) {
+            // Not Flagsmith's shape: the diagnosis that it "looks exactly like what Flagsmith
+            // sends" would be wrong; the parse error says what it is.
+            showVerdict('invalid', 'Invalid: the signature does not match.', `The body is not a Flagsmith payload either: ${parseError.message}`, notes);
           } else {
             showVerdict('invalid', 'Invalid: the signature does not match.', HINTS[error.hint] ?? error.message, notes);
           }

@@ -217,6 +217,15 @@ test('what people paste: a curl command, header tables, HTTP/2 lines, a header l
     assert.match(await text('#verdict-title'), /^Valid/, signature);
     assert.match(await text('#verdict-notes'), /Read the signature out of what was pasted/, signature);
   }
+  // Not JSON, or JSON that is not Flagsmith's, and not signed by this secret: the parse error,
+  // never "looks exactly like what Flagsmith sends".
+  for (const body of ['not json at all', '{"hello": "world"}']) {
+    await enter({ body, secret: SECRET, signature: '0'.repeat(64) });
+    assert.match(await text('#verdict-cause'), /not a Flagsmith payload either: the body (is not valid JSON|is JSON but not)/, body);
+    assert.doesNotMatch(await text('#verdict-cause'), /looks exactly like/, body);
+    await enter({ body, secret: '', signature: '' });
+    assert.match(await text('#verdict-notes'), /Not a Flagsmith payload/, body);
+  }
   // Authentic, but not a Flagsmith payload: the library's own parse error.
   const notFlagsmith = '{"hello": "world"}';
   await enter({ body: notFlagsmith, secret: SECRET, signature: sign(SECRET, notFlagsmith) });
@@ -285,6 +294,48 @@ test('many deliveries: a file of every real request loads, verifies, filters, fo
   const axe = await new AxeBuilder({ page }).analyze();
   const serious = axe.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
   assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), []);
+});
+
+test('many deliveries: several raw HTTP requests in one file, and a HAR export', async () => {
+  const requests = JSON.parse(fixture('real/requests.json')).requests.filter((r) => r.signed_by).slice(0, 4);
+  const raw = requests.map((r) => Buffer.concat([Buffer.from(r.raw_head_bytes_latin1, 'latin1'), fixture(`real/${r.file}`), Buffer.from('\r\n')])).reduce((a, b) => Buffer.concat([a, b]));
+  const har = {
+    log: {
+      version: '1.2',
+      entries: [
+        ...requests.map((r) => ({ request: { method: 'POST', url: 'https://example.test/hook', headers: r.headers.map(([name, value]) => ({ name, value })), postData: { mimeType: 'application/json', text: fixture(`real/${r.file}`).toString('utf8') } } })),
+        { request: { method: 'GET', url: 'https://example.test/', headers: [] } },
+      ],
+    },
+  };
+  for (const [name, buffer] of [['capture.http', raw], ['session.har', Buffer.from(JSON.stringify(har))]]) {
+    await openInspector();
+    await page.fill('#secret', 'real-secret-1');
+    await page.click('#add-secret');
+    await page.getByLabel('Secret 2').fill('real-secret-2');
+    await page.click('#tab-timeline');
+    await page.setInputFiles('#timeline-file', { name, mimeType: 'text/plain', buffer });
+    await page.waitForFunction(() => document.body.dataset.timelineMs !== undefined);
+    assert.match(await text('#timeline-status'), new RegExp(`^4 deliveries from ${name.replace('.', '\\.')}`), name);
+    await page.uncheck('#filter-dedupe');
+    assert.deepEqual([...new Set(await page.locator('#timeline tbody td[data-verdict]').allInnerTexts())], ['valid'], name);
+  }
+  await openInspector();
+});
+
+test('zoomed to 200 % and 400 %: still usable, screenshots saved', async () => {
+  await openInspector();
+  const body = fixture('03_flag_updated_multivariate.json').toString('utf8');
+  await enter({ body, secret: SECRET, signature: sign(SECRET, body) });
+  // Zooming a 1280 px window to 200 % and 400 % lays the page out at 640 px and 320 px.
+  for (const [zoom, width] of [[200, 640], [400, 320]]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: join(screenshots, `zoom-${zoom}.png`), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${zoom} %: no sideways scrolling (${overflow}px)`);
+    assert.match(await text('#verdict-title'), /^Valid/);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 test("many deliveries: the audit sink's file loads, and 10,000 deliveries stay within the budget", async () => {
@@ -584,6 +635,8 @@ test('no serious or critical accessibility violations (axe-core), and phone-widt
   assert.deepEqual(violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id), [], 'sign');
 
   await page.setViewportSize({ width: 390, height: 844 });
+  const tabTops = await page.locator('[role="tab"]').evaluateAll((tabs) => tabs.map((tab) => tab.getBoundingClientRect().top));
+  assert.equal(new Set(tabTops).size, 1, `the tabs stay on one line at phone width (${tabTops})`);
   await page.click('#tab-sign');
   await page.screenshot({ path: join(screenshots, 'phone-sign.png'), fullPage: true });
   await page.click('#tab-verify');
