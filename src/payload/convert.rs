@@ -270,8 +270,8 @@ macro_rules! record {
             }
         }
 
-        impl $crate::payload::check::Shape for $name {
-            const KIND: $crate::payload::check::Kind = $crate::payload::check::Kind::Object(&[
+        impl $crate::payload::schema::Shape for $name {
+            const KIND: $crate::payload::schema::Kind = $crate::payload::schema::Kind::Object(&[
                 $( record!(@shape $($optional)? $field, $ty), )*
             ]);
         }
@@ -285,17 +285,17 @@ macro_rules! record {
         $crate::payload::convert::take_optional(&mut $map, $key, $path)?
     };
     (@shape $field:ident, $ty:ty) => {
-        $crate::payload::check::Field {
+        $crate::payload::schema::Field {
             name: $crate::payload::convert::key_of(stringify!($field)),
             optional: false,
-            kind: &<$ty as $crate::payload::check::Shape>::KIND,
+            kind: &<$ty as $crate::payload::schema::Shape>::KIND,
         }
     };
     (@shape optional $field:ident, $ty:ty) => {
-        $crate::payload::check::Field {
+        $crate::payload::schema::Field {
             name: $crate::payload::convert::key_of(stringify!($field)),
             optional: true,
-            kind: &<$ty as $crate::payload::check::OptionalShape>::INNER,
+            kind: &<$ty as $crate::payload::schema::OptionalShape>::INNER,
         }
     };
     (@put $map:ident, $key:expr, $value:expr) => {

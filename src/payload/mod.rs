@@ -10,6 +10,9 @@ pub(crate) mod check;
 pub(crate) mod convert;
 mod exact;
 mod model;
+mod numbers;
+mod problems;
+pub(crate) mod schema;
 
 use serde_json::{Map, Value};
 

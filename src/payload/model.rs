@@ -8,8 +8,8 @@
 
 use serde_json::{Number, Value};
 
-use super::check::{Kind, Shape};
 use super::convert::{describe, invalid, json_serde, record, FromJson, Path, ToJson};
+use super::schema::{Kind, Shape};
 use crate::error::Error;
 
 record! {
