@@ -477,6 +477,9 @@ export declare function durableAudit(
   options?: { name?: string },
 ): Pick<AuditSink, 'add' | 'head'> & { records(query?: AuditQuery): Promise<Array<AuditRecord & { data: AuditLogCreatedEvent['data'] }>>; verify(options?: { expectedHead?: string }): Promise<ChainVerdict> };
 
+/** True for the sample Flagsmith's "Test webhook" button sends (made-up ids that collide with real ones). */
+export declare function isTestWebhookSample(event: WebhookEvent | NonConformingEvent): boolean;
+
 /** One flag state in a FlagMirror. */
 export interface MirroredState {
   environment: { id: number; name: string };

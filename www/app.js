@@ -9,6 +9,7 @@ import init, {
   describe,
   diff,
   isKnownEvent,
+  isTestWebhookSample,
   parse,
   sampleEvent,
   sign,
@@ -363,9 +364,6 @@ function humanTime(iso) {
   return `${iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')} (${relative})`;
 }
 
-/** Flagsmith's Test webhook sample: its fixed time and feature (see pkg/lib/mirror.js). */
-const isTestSample = (event) => event.data?.timestamp === '2021-06-18T07:50:26.595298Z' && event.data?.new_state?.feature?.name === 'test_feature';
-
 /**
  * The rows of a flag change: multivariate allocations by variant (with its value and %), and
  * the control's share, which Flagsmith does not send but is what is left.
@@ -404,7 +402,7 @@ function renderExplanation(event) {
   let rows = [];
   let withBefore = true;
   const data = event.data ?? {};
-  if (isTestSample(event)) addFact(facts, 'Note', "This is Flagsmith's Test webhook sample (made-up ids, a 2021 date), not a real change.");
+  if (isTestWebhookSample(event)) addFact(facts, 'Note', "This is Flagsmith's Test webhook sample (made-up ids, a 2021 date), not a real change.");
   switch (event.event_type) {
     case 'FLAG_UPDATED':
     case 'FLAG_CREATED':

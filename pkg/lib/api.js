@@ -232,6 +232,20 @@ export class Verifier {
     return inner.matchScratch(stagedHeaderLength, length);
   }
 
+  /**
+   * Stages the header and `input` and runs the binding's `operation` on them
+   * (`inner.checkScratch` and the like), with its errors as FlagsmithWebhookErrors.
+   */
+  #staged(operation, input, signature) {
+    const inner = this.#live();
+    try {
+      const length = stage(signatureInput(signature), input);
+      return operation.call(inner, stagedHeaderLength, length);
+    } catch (error) {
+      throw fromWasm(error);
+    }
+  }
+
   /** True when `signature` matches `body` under any secret (never throws for a bad signature). */
   verify(body, signature, options) {
     return this.match(body, signature, options) !== -1;
@@ -240,13 +254,7 @@ export class Verifier {
   /** Checks the signature, then parses; throws FlagsmithWebhookError with a `code`. */
   verifyAndParse(body, signature, options) {
     const input = this.#body(body, options);
-    const inner = this.#live();
-    try {
-      const length = stage(signatureInput(signature), input);
-      inner.checkScratch(stagedHeaderLength, length);
-    } catch (error) {
-      throw fromWasm(error);
-    }
+    this.#staged(glue.Verifier.prototype.checkScratch, input, signature);
     return materialise(input);
   }
 
@@ -261,14 +269,7 @@ export class Verifier {
    */
   verifyDelivery(body, signature, options) {
     const input = this.#body(body, options);
-    const inner = this.#live();
-    let answer;
-    try {
-      const length = stage(signatureInput(signature), input);
-      answer = inner.deliverScratch(stagedHeaderLength, length);
-    } catch (error) {
-      throw fromWasm(error);
-    }
+    const answer = this.#staged(glue.Verifier.prototype.deliverScratch, input, signature);
     const first = answer.indexOf('\n');
     const second = answer.indexOf('\n', first + 1);
     const deviations = answer.length > second + 1 ? JSON.parse(answer.slice(second + 1)) : [];
@@ -292,14 +293,7 @@ export class Verifier {
    */
   verifyAndParseWithKey(body, signature, options) {
     const input = this.#body(body, options);
-    const inner = this.#live();
-    let deliveryKey;
-    try {
-      const length = stage(signatureInput(signature), input);
-      deliveryKey = inner.checkKeyScratch(stagedHeaderLength, length);
-    } catch (error) {
-      throw fromWasm(error);
-    }
+    const deliveryKey = this.#staged(glue.Verifier.prototype.checkKeyScratch, input, signature);
     return { event: materialise(input), deliveryKey };
   }
 

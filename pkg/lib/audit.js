@@ -12,6 +12,7 @@
 import { Verifier, isConforming } from './api.js';
 import { canonicalJson } from './canonical.js';
 import { FlagsmithWebhookError } from './errors.js';
+import { nodeFs } from './node-fs.js';
 
 const GENESIS = '0'.repeat(64);
 const CHAIN_FIELDS = ['headers', 'body', 'receivedAt', 'deliveryKey', 'key', 'seq', 'prev'];
@@ -42,9 +43,7 @@ export function memoryAuditStore() {
  * file is read once when the sink first needs it; only one sink may write to a file at a time.
  */
 export function fileAuditStore(path) {
-  // Looked up at run time, so that the package's universal entries never import node:fs.
-  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
-  if (!fs) throw new FlagsmithWebhookError('invalid_option', 'fileAuditStore needs Node 20.16+ (node:fs); elsewhere, pass a store of your own.');
+  const fs = nodeFs('fileAuditStore', 'pass a store of your own');
   return {
     async append(record) {
       const fd = fs.openSync(path, 'a');

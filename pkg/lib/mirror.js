@@ -19,14 +19,16 @@
 import { canonicalJson } from './canonical.js';
 import { FlagsmithWebhookError } from './errors.js';
 import { isConforming } from './api.js';
+import { nodeFs } from './node-fs.js';
 
 const FORMAT = 'flagsmith-webhooks/flag-mirror@1';
 
 /**
- * Flagsmith's "Test webhook" button sends a fixed FLAG_UPDATED sample (tests/fixtures/real/069):
- * recognised by its fixed time and feature, which no real event has together.
+ * True for the sample Flagsmith's "Test webhook" button sends (tests/fixtures/real/069), whose
+ * made-up ids (environment 1, feature 1, identity 1) collide with real ones: recognised by its
+ * fixed time and feature, which no real event has together.
  */
-function isTestButtonSample(event) {
+export function isTestWebhookSample(event) {
   const state = event.data?.new_state;
   return event.data?.timestamp === '2021-06-18T07:50:26.595298Z' && state?.feature?.name === 'test_feature' && state?.feature?.created_date === '2021-02-10T20:03:43.348556Z';
 }
@@ -86,7 +88,7 @@ export class FlagMirror {
     switch (event.event_type) {
       case 'FLAG_UPDATED':
       case 'FLAG_CREATED':
-        if (isTestButtonSample(event)) return { changed: false, reason: "Flagsmith's Test webhook sample, whose made-up ids would collide with real ones" };
+        if (isTestWebhookSample(event)) return { changed: false, reason: "Flagsmith's Test webhook sample, whose made-up ids would collide with real ones" };
         return this.#update(event.data.new_state, event.data.timestamp ?? '');
       case 'FLAG_DELETED':
         return this.#delete(event.data.previous_state);
@@ -244,9 +246,7 @@ export class FlagMirror {
  * the new snapshot, never half of one.
  */
 export function fileMirror(path) {
-  // Looked up at run time, so that the package's universal entries never import node:fs.
-  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
-  if (!fs) throw invalid('fileMirror needs Node 20.16+ (node:fs); elsewhere, store mirror.toJSON() yourself.');
+  const fs = nodeFs('fileMirror', 'store mirror.toJSON() yourself');
   let mirror;
   try {
     mirror = FlagMirror.fromJSON(JSON.parse(fs.readFileSync(path, 'utf8')));

@@ -13,7 +13,7 @@
 // Error responses carry the error's code and message, never the secret or the body.
 
 import { SIGNATURE_HEADER, Verifier } from './api.js';
-import { DEFAULT_ACKNOWLEDGE_AFTER_MS, createCore, headerPairs } from './core.js';
+import { DEFAULT_ACKNOWLEDGE_AFTER_MS, createCore, headerPairs, reporter } from './core.js';
 import { FlagsmithWebhookError, isVerifierLike } from './errors.js';
 import { bodyTooLarge, isOverLimit, maxBodyBytesOf } from './limits.js';
 
@@ -135,13 +135,7 @@ export function createFastifyPlugin(options) {
     throw new FlagsmithWebhookError('invalid_option', "invalid path: createFastifyPlugin needs the webhook route's path, such as path: '/webhooks/flagsmith'.");
   }
   const core = createCore(options);
-  const report = async (error) => {
-    try {
-      await options.onError?.(error, {});
-    } catch {
-      // A failing logger must not change the response.
-    }
-  };
+  const report = reporter(options);
   return async function flagsmithWebhooks(fastify) {
     // Inside this plugin's context only: every body is kept as raw bytes, whatever its type.
     fastify.removeAllContentTypeParsers();
@@ -149,7 +143,7 @@ export function createFastifyPlugin(options) {
     fastify.setErrorHandler(async (error, request, reply) => {
       const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
       const answer = tooLarge ? bodyTooLarge(core.maxBodyBytes) : new FlagsmithWebhookError('handler_failed', 'the request could not be read.', undefined, error);
-      await report(answer);
+      await report(answer, { fastify: { request, reply } });
       return reply.code(tooLarge ? 413 : 500).headers(responseHeaders(413)).send({ ok: false, error: answer.code, message: answer.message });
     });
     fastify.all(path, async (request, reply) => {

@@ -13,13 +13,18 @@ const T1 = '2026-03-01T10:00:00.000000Z';
 const T2 = '2026-03-01T10:00:05.000000Z';
 const T3 = '2026-03-01T10:00:09.000000Z';
 
-/** A FLAG_UPDATED body for environment 1, feature 10 (`banner`), in a scope. */
-function updated({ timestamp, value, enabled = true, segment, identity, allocation }) {
-  const event = sampleEvent('FLAG_UPDATED');
-  const state = event.data.new_state;
+/** `state`, moved to environment 1 (`Production`), feature 10 (`banner`). */
+function inBanner(state) {
   state.environment = { id: 1, name: 'Production' };
   state.feature.id = 10;
   state.feature.name = 'banner';
+  return state;
+}
+
+/** A FLAG_UPDATED body for environment 1, feature 10 (`banner`), in a scope. */
+function updated({ timestamp, value, enabled = true, segment, identity, allocation }) {
+  const event = sampleEvent('FLAG_UPDATED');
+  const state = inBanner(event.data.new_state);
   state.enabled = enabled;
   state.feature_state_value = value;
   state.identity = identity ?? null;
@@ -33,10 +38,7 @@ function updated({ timestamp, value, enabled = true, segment, identity, allocati
 
 function deleted(timestamp) {
   const event = sampleEvent('FLAG_DELETED');
-  const state = event.data.previous_state;
-  state.environment = { id: 1, name: 'Production' };
-  state.feature.id = 10;
-  state.feature.name = 'banner';
+  const state = inBanner(event.data.previous_state);
   state.identity = null;
   state.identity_identifier = null;
   state.feature_segment = null;
