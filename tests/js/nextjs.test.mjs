@@ -101,6 +101,19 @@ let baseUrl;
 const calls = [];
 let recorder;
 
+/**
+ * A port the system says is free: from its ephemeral range, above every port Next.js refuses as
+ * unsafe (a random one below 7000 once hit 6566, "reserved for sane-port").
+ */
+async function freePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 function run(args, extraEnv = {}) {
   const child = spawn(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), ...args], { cwd: app, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -141,7 +154,7 @@ test('next build succeeds with no secret in the environment (strict TypeScript)'
 });
 
 test('next start with the secret: the three routes answer the request table', async () => {
-  const port = 3000 + Math.floor(Math.random() * 2000);
+  const port = await freePort();
   server = run(['start', '-p', String(port), '-H', '127.0.0.1'], {
     FLAGSMITH_WEBHOOK_SECRET: SECRET,
     FLAGSMITH_WEBHOOK_OLD_SECRET: OLD_SECRET,
@@ -164,7 +177,7 @@ test('next start with the secret: the three routes answer the request table', as
 });
 
 test('with the secret missing at run time too, every request is 500 invalid_secret', async () => {
-  const port = 5000 + Math.floor(Math.random() * 2000);
+  const port = await freePort();
   const unconfigured = run(['start', '-p', String(port), '-H', '127.0.0.1']);
   try {
     const url = `http://127.0.0.1:${port}`;
