@@ -460,3 +460,130 @@ fn flag_updated_and_flag_deleted_carry_the_states_they_promise() {
     assert!(problem_of(&deleted("null", Some("null")))
         .contains("at `data.previous_state`, expected an object, found null"));
 }
+
+/// Every scalar value of `body` written as `": value"` (Flagsmith's separator), by its span.
+fn scalar_spans(body: &[u8]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    for start in (0..body.len().saturating_sub(2)).filter(|&i| &body[i..i + 2] == b": ") {
+        let from = start + 2;
+        let end = match body.get(from) {
+            Some(b'{' | b'[') | None => continue,
+            Some(b'"') => {
+                let mut at = from + 1;
+                while at < body.len() && body[at] != b'"' {
+                    at += if body[at] == b'\\' { 2 } else { 1 };
+                }
+                at + 1
+            }
+            Some(_) => (from..body.len())
+                .find(|&i| matches!(body[i], b',' | b'}' | b']'))
+                .unwrap_or(body.len()),
+        };
+        spans.push((from, end.min(body.len())));
+    }
+    spans
+}
+
+/// The quick scan (`quick::conforms`) may only say yes where the walk finds no problem, for
+/// every schema: over the fixtures, their byte mutations, and every scalar value of them
+/// swapped for values at the edges of its rules. And it says yes to Flagsmith's own bodies,
+/// or it would speed up nothing.
+#[test]
+fn the_quick_yes_is_the_walks_yes() {
+    use super::{envelope_schema, quick, walk, Kind, MODELLED, OBJECT};
+    use crate::payload::numbers::Scan;
+    use crate::payload::schema::{Shape, ANY};
+    let mut schemas: Vec<&'static Kind> = MODELLED
+        .iter()
+        .map(|event_type| envelope_schema(event_type, true))
+        .collect();
+    schemas.push(&<crate::payload::IdentityPayload as Shape>::KIND);
+    schemas.extend([&OBJECT, &ANY]);
+    let edges: [&[u8]; 31] = [
+        b"-0",
+        b"0",
+        b"-1",
+        b"7",
+        b"01",
+        b"1.5",
+        b"1.0",
+        b"-0.0",
+        b"1e5",
+        b"1E-2",
+        b"1.",
+        b"9007199254740993",
+        b"123456789012345",
+        b"1234567890123456",
+        b"0.000000000000000000001",
+        b"\"x\"",
+        b"\"\\u00e9\"",
+        b"\"\\ud800\"",
+        b"\"\\ud83d\\ude00\"",
+        b"\"\\u0000\"",
+        "\"é\"".as_bytes(),
+        b"\"\xff\"",
+        b"\"\\x\"",
+        b"true",
+        b"null",
+        b"[]",
+        b"{}",
+        b"[1,]",
+        br#"{"$serde_json::private::Number": "1"}"#,
+        br#""FLAG_UPDATED""#,
+        b"\"a\x1fb\"",
+    ];
+    let fixtures = bodies();
+    let mut candidates = fixtures.clone();
+    for body in fixtures.iter().take(12) {
+        for (from, to) in scalar_spans(body) {
+            for edge in edges {
+                candidates.push([&body[..from], edge, &body[to..]].concat());
+            }
+        }
+    }
+    for body in fixtures.iter().take(3) {
+        for index in 0..body.len() {
+            for byte in [
+                b'"', b'1', b'.', b'-', b'e', b'}', b',', b'\\', 0xff, 0x01, b' ',
+            ] {
+                let mut changed = body.clone();
+                changed[index] = byte;
+                let mut inserted = body.clone();
+                inserted.insert(index, byte);
+                candidates.extend([changed, inserted]);
+            }
+        }
+    }
+    let mut yes = 0;
+    for body in &candidates {
+        for schema in &schemas {
+            if quick::conforms(body, schema) {
+                let walked = walk(&&body[..], schema, None, &Scan::default());
+                assert!(
+                    matches!(walked, Ok(None)),
+                    "quick said yes, the walk did not: {}",
+                    String::from_utf8_lossy(body)
+                );
+                yes += 1;
+            }
+        }
+    }
+    assert!(yes > 20_000, "{yes} of {} bodies", candidates.len());
+    // Flagsmith's own bodies, the ones a receiver sees, are settled quickly.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let mut real = 0;
+    for entry in std::fs::read_dir(root).unwrap() {
+        let path = entry.unwrap().path();
+        let body = std::fs::read(&path).unwrap();
+        let Some(event_type) = super::guess_event_type(&body) else {
+            continue;
+        };
+        assert!(
+            quick::conforms(&body, envelope_schema(event_type, true)),
+            "{}",
+            path.display()
+        );
+        real += 1;
+    }
+    assert!(real >= 15, "{real}");
+}

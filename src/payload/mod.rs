@@ -12,6 +12,7 @@ mod exact;
 mod model;
 mod numbers;
 mod problems;
+mod quick;
 pub(crate) mod schema;
 
 use serde_json::{Map, Value};

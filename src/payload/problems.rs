@@ -116,6 +116,7 @@ impl Scalar {
     }
 }
 
+#[inline]
 pub(super) fn accepts(kind: &Kind, scalar: Scalar) -> bool {
     match (kind, scalar) {
         (Kind::Any, _) | (Kind::Nullable(_) | Kind::Null, Scalar::Null) => true,
@@ -128,6 +129,7 @@ pub(super) fn accepts(kind: &Kind, scalar: Scalar) -> bool {
 }
 
 /// Which kinds take a number, and whether it must be an integer.
+#[inline]
 pub(super) fn number_wanted(kind: &Kind) -> Option<bool> {
     match kind {
         Kind::Any | Kind::Num | Kind::TraitValue | Kind::FlagValue => Some(false),
