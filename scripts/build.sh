@@ -22,7 +22,13 @@ for format in esm cjs; do
 done
 # CommonJS consumers get the same declarations as a .d.cts (TypeScript reads the module kind
 # from the extension).
-cp pkg/index.d.ts "$out/index.d.cts"
+# CommonJS twins of the declarations: .d.cts files importing .cjs specifiers, so that `require`
+# users get declarations TypeScript reads as CommonJS all the way down.
+mkdir -p "$out/types"
+sed "s#'./types/\(.*\)\.js'#'./types/\1.cjs'#" pkg/index.d.ts > "$out/index.d.cts"
+for file in pkg/types/*.d.ts; do
+  sed "s#'\./\(.*\)\.js'#'./\1.cjs'#" "$file" > "$out/types/$(basename "$file" .d.ts).d.cts"
+done
 # pkg/README.md is the npm page (written for users); the project README ships beside it as the
 # full guide (copied, not kept twice in git).
 cp README.md pkg/GUIDE.md

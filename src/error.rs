@@ -265,7 +265,7 @@ mod tests {
     fn union_members(declarations: &str, name: &str) -> Vec<String> {
         let start = declarations
             .find(&format!("export type {name} ="))
-            .unwrap_or_else(|| panic!("no type {name} in index.d.ts"));
+            .unwrap_or_else(|| panic!("no type {name} in types/core.d.ts"));
         let rest = &declarations[start..];
         let end = rest.find(';').unwrap();
         rest[..end]
@@ -280,7 +280,7 @@ mod tests {
     /// it; there the test has nothing to compare.)
     #[test]
     fn typescript_declarations_name_every_code() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/pkg/index.d.ts");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/pkg/types/core.d.ts");
         let Ok(declarations) = std::fs::read_to_string(path) else {
             return;
         };
@@ -305,7 +305,7 @@ mod tests {
         for error in samples {
             assert!(
                 codes.iter().any(|code| code == error.code()),
-                "{} is not in index.d.ts's ErrorCode",
+                "{} is not in types/core.d.ts's ErrorCode",
                 error.code()
             );
         }
@@ -323,6 +323,6 @@ mod tests {
         let mut found: Vec<&str> = hints.iter().map(String::as_str).collect();
         expected.sort_unstable();
         found.sort_unstable();
-        assert_eq!(found, expected, "index.d.ts's MismatchHint");
+        assert_eq!(found, expected, "types/core.d.ts's MismatchHint");
     }
 }

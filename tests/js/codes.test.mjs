@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import test from 'node:test';
 
 const root = new URL('../../', import.meta.url);
-const declarations = readFileSync(new URL('pkg/index.d.ts', root), 'utf8');
+const declarations = readFileSync(new URL('pkg/types/core.d.ts', root), 'utf8');
 
 function unionMembers(name) {
   const start = declarations.indexOf(`export type ${name} =`);

@@ -133,7 +133,7 @@ test('the tarball holds only what users need', () => {
   const files = listing.files.map((f) => f.path).sort();
   const unexpected = files.filter((f) => !/^(README\.md|GUIDE\.md|LICENSE|package\.json|index\.d\.ts|wasm\.d\.c?ts|workerd\.js|edge-light\.js|browser\.js|bin\/[\w-]+\.js|lib\/[\w-]+\.js|dist\/(flagsmith_webhooks\.js|flagsmith_webhooks_bg\.wasm|node\.mjs|node\.cjs|index\.d\.cts))$/.test(f));
   assert.deepEqual(unexpected, []);
-  for (const needed of ['dist/flagsmith_webhooks_bg.wasm', 'dist/node.mjs', 'dist/node.cjs', 'index.d.ts', 'workerd.js', 'edge-light.js', 'browser.js', 'README.md', 'GUIDE.md']) {
+  for (const needed of ['dist/flagsmith_webhooks_bg.wasm', 'dist/node.mjs', 'dist/node.cjs', 'index.d.ts', 'types/core.d.ts', 'dist/types/core.d.cts', 'workerd.js', 'edge-light.js', 'browser.js', 'README.md', 'GUIDE.md']) {
     assert.ok(files.includes(needed), needed);
   }
   console.log(`tarball: ${listing.filename}, ${listing.size} bytes packed, ${listing.unpackedSize} unpacked, ${files.length} files`);
