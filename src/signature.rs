@@ -149,6 +149,15 @@ impl Verifier {
         matching_key(self.keys.iter(), body, signature)
     }
 
+    /// Like [`matching_index`](Verifier::matching_index), for a header already decoded to its
+    /// 32 bytes (a caller that decodes plain 64-digit headers itself).
+    pub fn matching_index_of_tag(&self, body: &[u8], tag: &[u8; 32]) -> Option<usize> {
+        let candidate = CtOutput::new((*tag).into());
+        self.keys
+            .iter()
+            .position(|key| self::tag(key, body) == candidate)
+    }
+
     /// Like [`matching_index`](Verifier::matching_index), but says why verification failed:
     /// `missing_signature`, `malformed_signature`, or `signature_mismatch` with a diagnosed
     /// [`MismatchCause`].
@@ -490,6 +499,31 @@ mod tests {
                 (hashed - passes).abs() < 0.001,
                 "{secrets:?}: {hashed} passes"
             );
+        }
+    }
+
+    /// A header decoded by the caller matches exactly as the header does: the same index, the
+    /// first matching secret, none for another tag.
+    #[test]
+    fn a_decoded_tag_matches_as_its_header_does() {
+        let verifier = Verifier::new(["current", "previous", "current"]).unwrap();
+        for body in [&b""[..], b"{}", &[0xff; 1000]] {
+            for signer in ["current", "previous", "other"] {
+                let header = sign(signer.as_bytes(), body);
+                let mut tag = [0u8; 32];
+                hex::decode_to_slice(&header, &mut tag).unwrap();
+                let by_tag = verifier.matching_index_of_tag(body, &tag);
+                assert_eq!(by_tag, verifier.matching_index(body, &header));
+                assert_eq!(
+                    by_tag,
+                    [("current", 0), ("previous", 1)]
+                        .into_iter()
+                        .find(|(s, _)| *s == signer)
+                        .map(|(_, i)| i)
+                );
+                tag[31] ^= 1;
+                assert_eq!(verifier.matching_index_of_tag(body, &tag), None);
+            }
         }
     }
 

@@ -86,3 +86,30 @@ test('parse reads a non-ASCII string body as its UTF-8 bytes', () => {
   assert.deepEqual(parse(Buffer.from(body)), JSON.parse(body));
   assert.throws(() => parse(`${body.slice(0, -1)}é`), { code: 'invalid_json' });
 });
+
+// A header of exactly 64 hexadecimal digits is decoded in JavaScript and handed over as 32 bytes
+// (it saved about a tenth of a 55-byte verify); every other header goes to the core as text. The
+// two paths must agree on every 64-character header: an array header always takes the text path.
+test('64-character headers: the decoded path and the core agree', () => {
+  const verifier = new Verifier(['another secret', SECRET]);
+  const next = random(64);
+  const alphabet = '0123456789abcdefABCDEF';
+  const odd = [' ', ',', 'g', 'G', 'x', '=', '\t', 'é', '٣', '\u0000', '-', '+'];
+  let matched = 0;
+  for (let round = 0; round < 3000; round++) {
+    const body = generated(next, Math.floor(next() * 300));
+    const right = expected(body);
+    let header = next() < 0.5 ? right : [...right].map(() => alphabet[Math.floor(next() * alphabet.length)]).join('');
+    if (next() < 0.5) header = [...header].map((c) => (next() < 0.5 ? c.toUpperCase() : c)).join('');
+    if (next() < 0.4) {
+      const at = Math.floor(next() * 64);
+      header = header.slice(0, at) + odd[Math.floor(next() * odd.length)] + header.slice(at + 1);
+    }
+    assert.equal(header.length, 64);
+    const decoded = verifier.match(body, header);
+    assert.equal(decoded, verifier.match(body, [header]), header);
+    assert.equal(decoded, header.toLowerCase() === right ? 1 : -1, header);
+    if (decoded === 1) matched++;
+  }
+  assert.ok(matched > 500, `${matched}`);
+});

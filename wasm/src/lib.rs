@@ -131,6 +131,26 @@ impl WasmVerifier {
         .unwrap_or(-1)
     }
 
+    /// Index of the matching secret, or -1, for a header decoded to its 32 bytes (the first 32
+    /// bytes of the scratch area, the body after them).
+    #[wasm_bindgen(js_name = matchTagScratch)]
+    pub fn match_tag_scratch(&self, body_len: usize) -> i32 {
+        SCRATCH.with(|area| {
+            let area = area.borrow();
+            let end = body_len.saturating_add(32).min(area.len());
+            let Some((tag, body)) = area
+                .get(..end)
+                .and_then(|staged| staged.split_first_chunk::<32>())
+            else {
+                return -1;
+            };
+            self.inner
+                .matching_index_of_tag(body, tag)
+                .and_then(|index| i32::try_from(index).ok())
+                .unwrap_or(-1)
+        })
+    }
+
     /// Verifies, then validates the payload; throws with the first problem found.
     #[wasm_bindgen(js_name = checkScratch)]
     pub fn check_scratch(&self, signature_len: usize, body_len: usize) -> Result<(), JsValue> {
