@@ -131,7 +131,7 @@ for (const runtime of RUNTIMES) {
 test('the tarball holds only what users need', () => {
   const listing = packListing(consumer);
   const files = listing.files.map((f) => f.path).sort();
-  const unexpected = files.filter((f) => !/^(README\.md|GUIDE\.md|LICENSE|package\.json|index\.d\.ts|wasm\.d\.c?ts|workerd\.js|edge-light\.js|browser\.js|bin\/[\w-]+\.js|lib\/[\w-]+\.js|dist\/(flagsmith_webhooks\.js|flagsmith_webhooks_bg\.wasm|node\.mjs|node\.cjs|index\.d\.cts))$/.test(f));
+  const unexpected = files.filter((f) => !/^(README\.md|GUIDE\.md|LICENSE|package\.json|index\.d\.ts|types\/[a-z]+\.d\.ts|wasm\.d\.c?ts|workerd\.js|edge-light\.js|browser\.js|bin\/[\w-]+\.js|lib\/[\w-]+\.js|dist\/(flagsmith_webhooks\.js|flagsmith_webhooks_bg\.wasm|node\.mjs|node\.cjs|index\.d\.cts|types\/[a-z]+\.d\.cts))$/.test(f));
   assert.deepEqual(unexpected, []);
   for (const needed of ['dist/flagsmith_webhooks_bg.wasm', 'dist/node.mjs', 'dist/node.cjs', 'index.d.ts', 'types/core.d.ts', 'dist/types/core.d.cts', 'workerd.js', 'edge-light.js', 'browser.js', 'README.md', 'GUIDE.md']) {
     assert.ok(files.includes(needed), needed);
