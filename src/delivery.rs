@@ -8,8 +8,8 @@
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::payload::check;
-pub use crate::payload::check::Deviation;
+use crate::payload::validate;
+pub use crate::payload::validate::Deviation;
 use crate::payload::Event;
 use crate::payload::{build, parse_json};
 use crate::signature::Verifier;
@@ -97,7 +97,7 @@ impl Verifier {
 /// [`Verifier::verify_delivery`] does. For callers that read the body some other way, such as
 /// `JSON.parse` in JavaScript.
 pub fn deviations(body: &[u8]) -> Result<Vec<Deviation>, Error> {
-    let tolerated = check::tolerate(body)?;
+    let tolerated = validate::tolerant(body)?;
     Ok(match (tolerated.class, tolerated.deviations) {
         (None, list) if list.is_empty() => vec![missing_class()],
         (_, list) => list,
@@ -106,7 +106,7 @@ pub fn deviations(body: &[u8]) -> Result<Vec<Deviation>, Error> {
 
 /// The payload of a body that may not fit the model; see [`Verifier::verify_delivery`].
 pub fn tolerant_payload(body: &[u8]) -> Result<Payload, Error> {
-    let tolerated = check::tolerate(body)?;
+    let tolerated = validate::tolerant(body)?;
     let value = parse_json(body)?;
     match (tolerated.class, tolerated.deviations.is_empty()) {
         (Some(class), true) => build(value, class).map(Payload::Conforming),

@@ -186,7 +186,7 @@ impl Verifier {
                 Error::MissingSignature
             } else {
                 Error::MalformedSignature {
-                    reason: describe_malformed(signature),
+                    reason: malformed_reason(signature),
                 }
             });
         }
@@ -381,7 +381,7 @@ fn decode_candidate(piece: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-fn describe_malformed(signature: &str) -> String {
+fn malformed_reason(signature: &str) -> String {
     let Some(piece) = candidate_pieces(signature).next() else {
         return "it is empty".into();
     };

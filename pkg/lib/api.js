@@ -5,7 +5,7 @@
 // all live in the Rust core, so every runtime gives the same answers by construction.
 
 import * as glue from '../dist/flagsmith_webhooks.js';
-import { FlagsmithWebhookError, describeType, isVerifierLike } from './errors.js';
+import { FlagsmithWebhookError, typeName, isVerifierLike } from './errors.js';
 import { bodyTooLarge, isOverLimit, maxBodyBytesOf } from './limits.js';
 import { isKnownType } from './events.js';
 import { toFlagsmithJson } from './model.js';
@@ -58,7 +58,7 @@ function secretBytes(secret) {
   else {
     throw new FlagsmithWebhookError(
       'invalid_secret',
-      `invalid secret: expected a string or a Uint8Array, got ${describeType(secret)}. Pass the ` +
+      `invalid secret: expected a string or a Uint8Array, got ${typeName(secret)}. Pass the ` +
         'secret configured on the webhook in Flagsmith (check that the environment variable holding it is set).',
     );
   }
@@ -85,13 +85,13 @@ function bodyView(body) {
     reason = `the body is ${body}: read the raw request body first (await request.arrayBuffer(), or collect the chunks of a Node request).`;
   } else if (typeof body === 'object') {
     reason =
-      `the body is ${describeType(body)}, which means a JSON body parser already parsed it and the raw bytes ` +
+      `the body is ${typeName(body)}, which means a JSON body parser already parsed it and the raw bytes ` +
       'the signature covers are gone. Pass the raw body instead: in Express mount ' +
       "express.raw({ type: 'application/json' }) on this route (before any express.json()), in Fastify or " +
       'Next.js read the raw body (rawBody), in a Fetch handler use await request.arrayBuffer(). ' +
       'Re-serialising with JSON.stringify never reproduces the signed bytes.';
   } else {
-    reason = `expected a string, Uint8Array, Buffer or ArrayBuffer, got ${describeType(body)}.`;
+    reason = `expected a string, Uint8Array, Buffer or ArrayBuffer, got ${typeName(body)}.`;
   }
   throw new FlagsmithWebhookError('invalid_body', `invalid body: ${reason}`);
 }
@@ -271,7 +271,7 @@ export class Verifier {
 
   /**
    * Stages the header and `input` and runs the binding's `operation` on them
-   * (`inner.checkScratch` and the like), with its errors as FlagsmithWebhookErrors.
+   * (`inner.verifyAndValidateScratch` and the like), with its errors as FlagsmithWebhookErrors.
    */
   #staged(operation, input, signature) {
     const inner = this.#live();
@@ -291,7 +291,7 @@ export class Verifier {
   /** Checks the signature, then parses; throws FlagsmithWebhookError with a `code`. */
   verifyAndParse(body, signature, options) {
     const input = this.#body(body, options);
-    this.#staged(glue.Verifier.prototype.checkScratch, input, signature);
+    this.#staged(glue.Verifier.prototype.verifyAndValidateScratch, input, signature);
     return materialise(input);
   }
 
@@ -330,7 +330,7 @@ export class Verifier {
    */
   verifyAndParseWithKey(body, signature, options) {
     const input = this.#body(body, options);
-    const deliveryKey = this.#staged(glue.Verifier.prototype.checkKeyScratch, input, signature);
+    const deliveryKey = this.#staged(glue.Verifier.prototype.verifyAndValidateWithKeyScratch, input, signature);
     return { event: materialise(input), deliveryKey };
   }
 

@@ -25,8 +25,8 @@ export class FlagsmithWebhookError extends Error {
   }
 }
 
-
-export function describeType(value) {
+/** How an error names the type of a value it was given ('null', 'an array', 'an object (Map)'). */
+export function typeName(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? `an object (${value.constructor?.name ?? 'Object'})` : typeof value;

@@ -1,6 +1,6 @@
 // The event types this version models, in one place for the API, the receivers, the model
 // twins and the inspector. They translate the Rust core's list (`MODELLED` in
-// src/payload/check.rs), to which tests/js/twins.test.mjs holds them.
+// src/payload/validate.rs), to which tests/js/twins.test.mjs holds them.
 
 /** Every modelled event type, in Flagsmith's spelling. */
 export const KNOWN_EVENT_TYPES = Object.freeze(['FLAG_UPDATED', 'FLAG_CREATED', 'FLAG_DELETED', 'NEW_VERSION_PUBLISHED', 'AUDIT_LOG_CREATED']);

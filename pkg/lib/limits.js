@@ -1,7 +1,7 @@
 // Body size limits: one default, one check of the option, one error, for every function and
 // receiver that takes a body.
 
-import { FlagsmithWebhookError, describeType } from './errors.js';
+import { FlagsmithWebhookError, typeName } from './errors.js';
 
 /**
  * The default limit on the size of a body, in bytes, for every function that takes one:
@@ -24,12 +24,12 @@ export const MAX_BODY_BYTES_LIMIT = 256 * 1024 * 1024;
 export function maxBodyBytesOf(options) {
   if (options === undefined || options === null) return DEFAULT_MAX_BODY_BYTES;
   if (typeof options !== 'object') {
-    throw new FlagsmithWebhookError('invalid_option', `invalid options: expected an object such as { maxBodyBytes: 1048576 }, got ${describeType(options)}.`);
+    throw new FlagsmithWebhookError('invalid_option', `invalid options: expected an object such as { maxBodyBytes: 1048576 }, got ${typeName(options)}.`);
   }
   const limit = options.maxBodyBytes;
   if (limit === undefined) return DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(limit) || limit <= 0 || limit > MAX_BODY_BYTES_LIMIT) {
-    const shown = typeof limit === 'string' ? JSON.stringify(limit.slice(0, 20)) : typeof limit === 'number' ? String(limit) : describeType(limit);
+    const shown = typeof limit === 'string' ? JSON.stringify(limit.slice(0, 20)) : typeof limit === 'number' ? String(limit) : typeName(limit);
     throw new FlagsmithWebhookError(
       'invalid_option',
       `invalid maxBodyBytes: expected a whole number of bytes from 1 to ${MAX_BODY_BYTES_LIMIT}, got ${shown}. ` +

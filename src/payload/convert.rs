@@ -48,7 +48,8 @@ pub(crate) fn invalid(path: &Path<'_>, reason: impl Into<String>) -> Error {
     }
 }
 
-pub(crate) fn describe(value: &Value) -> &'static str {
+/// How an error names the type of a JSON value it found ("a string", "null").
+pub(crate) fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -62,7 +63,7 @@ pub(crate) fn describe(value: &Value) -> &'static str {
 pub(crate) fn mismatch(expected: &str, found: &Value, path: &Path<'_>) -> Error {
     invalid(
         path,
-        format!("expected {expected}, found {}", describe(found)),
+        format!("expected {expected}, found {}", type_name(found)),
     )
 }
 
@@ -218,9 +219,18 @@ pub(crate) const fn key_of(field: &'static str) -> &'static str {
     }
 }
 
-/// Declares a model struct with Flagsmith's field names, an `extra` map for unknown fields, and
-/// its JSON conversions. A field marked `@optional` may be absent (its type is an `Option`
-/// whose `None` means absent); every other field must be present.
+/// Declares a model struct with Flagsmith's field names, so that one declaration is the only
+/// statement of each type's fields. It generates five things:
+///
+/// - the struct, with `Debug, Clone, PartialEq` and an `extra` map for unknown fields;
+/// - `FromJson`: the conversion from a `Value`, taking each field (an error names its path);
+/// - `ToJson`: the conversion back, fields then `extra`;
+/// - `Shape`: the schema that validation (`validate.rs`, `quick.rs`) reads the bytes against;
+/// - serde's `Serialize` and `Deserialize`, through the two conversions (`json_serde!`).
+///
+/// A field marked `@optional` may be absent (its type is an `Option` whose `None` means absent);
+/// every other field must be present. The `@take`, `@shape` and `@put` arms are the per-field
+/// pieces of the three conversions.
 macro_rules! record {
     (
         $(#[$meta:meta])*

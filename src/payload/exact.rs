@@ -3,7 +3,7 @@
 //! serde_json's own float parsing is best effort unless its `float_roundtrip` feature is on (it
 //! may land one unit in the last place away for long mantissas or large exponents), and that
 //! feature, like any, would be unified into every program that depends on this crate. So the
-//! body's number texts are read by a plain scan (`check::number_tokens`), and each float is
+//! body's number texts are read by a plain scan (`validate::number_tokens`), and each float is
 //! parsed from its own text with `str::parse`, which rounds correctly, as `JSON.parse` does.
 //! Integers keep serde_json's exact reading. Only for bodies the check accepted, natively (the
 //! wasm module never builds a `Value`).
@@ -14,7 +14,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use super::check::{json_error, number_tokens, NUMBER_TOKEN};
+use super::validate::{json_error, number_tokens, NUMBER_TOKEN};
 use crate::error::Error;
 
 /// Parses `body` into a `Value`, its floats read exactly from their text.

@@ -6,7 +6,6 @@
 //! of a parsed body gives back the bytes Flagsmith sent (it writes floats in their shortest
 //! form, as this crate does).
 
-pub(crate) mod check;
 pub(crate) mod convert;
 mod exact;
 mod model;
@@ -14,6 +13,7 @@ mod numbers;
 mod problems;
 mod quick;
 pub(crate) mod schema;
+pub(crate) mod validate;
 
 use serde_json::{Map, Value};
 
@@ -21,8 +21,8 @@ pub use convert::{Extra, ToJson};
 pub use model::*;
 
 use crate::error::Error;
-use check::Class;
 use convert::{expect_object, invalid, FromJson, Path};
+use validate::Class;
 
 /// A parsed webhook body.
 #[derive(Debug, Clone, PartialEq)]
@@ -275,7 +275,7 @@ impl<'de> serde::Deserialize<'de> for Event {
 pub fn parse(body: &[u8]) -> Result<Event, Error> {
     // Checked first, in one streaming pass: a rejected body never becomes a tree, which takes
     // many times its size.
-    let class = check::check(body)?;
+    let class = validate::strict(body)?;
     build(parse_json(body)?, class)
 }
 
@@ -290,11 +290,11 @@ fn missing_data() -> Error {
 /// Builds a typed [`Event`] from a JSON value (for example one you built or deserialized
 /// yourself); the same rules as [`parse`].
 pub fn from_value(value: Value) -> Result<Event, Error> {
-    let class = check::check(&value)?;
+    let class = validate::strict(&value)?;
     build(value, class)
 }
 
-/// The typed event of a value that [`check::check`] accepted as `class`. The conversions still
+/// The typed event of a value that [`validate::strict`] accepted as `class`. The conversions still
 /// return errors rather than assume the check, so that nothing here can panic.
 pub(crate) fn build(value: Value, class: Class) -> Result<Event, Error> {
     let object = expect_object(value, &Path::Root)?;
@@ -328,5 +328,5 @@ pub(crate) fn build(value: Value, class: Class) -> Result<Event, Error> {
 /// every request). For callers that read the event some other way, such as `JSON.parse` in
 /// JavaScript.
 pub fn validate(body: &[u8]) -> Result<(), Error> {
-    check::check(body).map(drop)
+    validate::strict(body).map(drop)
 }

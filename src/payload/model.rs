@@ -8,7 +8,7 @@
 
 use serde_json::{Number, Value};
 
-use super::convert::{describe, invalid, json_serde, record, FromJson, Path, ToJson};
+use super::convert::{invalid, json_serde, record, type_name, FromJson, Path, ToJson};
 use super::schema::{Kind, Shape};
 use crate::error::Error;
 
@@ -359,7 +359,7 @@ impl FromJson for FlagValue {
                 path,
                 format!(
                     "expected a string, a number, a boolean or null, found {}",
-                    describe(&other)
+                    type_name(&other)
                 ),
             )),
         }
@@ -401,7 +401,7 @@ impl FromJson for IdentityRef {
                 path,
                 format!(
                     "expected an integer or a string, found {}",
-                    describe(&other)
+                    type_name(&other)
                 ),
             )),
         }
@@ -445,7 +445,7 @@ impl FromJson for TraitValue {
                 path,
                 format!(
                     "expected a string, a number, a boolean or null, found {}",
-                    describe(&other)
+                    type_name(&other)
                 ),
             )),
         }

@@ -1,13 +1,13 @@
 //! A quick yes for a body that plainly conforms: one pass over its bytes against a schema,
 //! without serde.
 //!
-//! Nearly every body a receiver checks is Flagsmith's own, and conforms. The streaming walk in
-//! `check` reads it through serde_json's visitors, which cost about as much as `JSON.parse`
+//! Nearly every body a receiver validates is Flagsmith's own, and conforms. The streaming walk
+//! in `validate` reads it through serde_json's visitors, which cost about as much as `JSON.parse`
 //! itself (issue 15 measured validation at a third of `verifyAndParse`). This scanner answers
 //! only "it conforms" or "ask the walk": it says yes when the body is JSON that the walk would
 //! accept, and bails out on anything unusual (escaped keys, numbers that are not short plain
 //! integers or decimals, surrogate escapes, duplicate known keys, deep nesting), leaving every
-//! error and its message to the walk. So it can make a check faster, never different; the
+//! error and its message to the walk. So it can make validation faster, never different; the
 //! tests and the parse fuzz target hold it to that.
 //!
 //! Written by hand because no JSON crate validates against a schema without building values
@@ -24,8 +24,8 @@ const SAFE_DIGITS: usize = 15;
 /// 64-bit float.
 const FRACTION_DIGITS: usize = 20;
 
-/// Whether `body` is one JSON value that conforms to `kind` in every respect the check
-/// enforces. `false` means "not plainly": the full check decides.
+/// Whether `body` is one JSON value that conforms to `kind` in every respect validation
+/// enforces. `false` means "not plainly": the walk decides.
 pub(crate) fn conforms(body: &[u8], kind: &Kind) -> bool {
     let mut reader = Reader { bytes: body, at: 0 };
     reader.value(kind, 0).is_some() && {

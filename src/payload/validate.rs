@@ -41,7 +41,7 @@ use crate::text::excerpt;
 
 /// Reads one value at `path` and checks it against a kind.
 #[derive(Clone, Copy)]
-struct Check<'p> {
+struct Expected<'p> {
     kind: &'static Kind,
     path: &'p Path<'p>,
     /// What the walk shares.
@@ -50,7 +50,7 @@ struct Check<'p> {
     collect: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for Check<'_> {
+impl<'de> DeserializeSeed<'de> for Expected<'_> {
     type Value = Problem;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Problem, D::Error> {
@@ -58,7 +58,7 @@ impl<'de> DeserializeSeed<'de> for Check<'_> {
     }
 }
 
-impl Check<'_> {
+impl Expected<'_> {
     /// Where this value's problems are listed, if anywhere.
     fn sink(&self) -> Option<&Sink> {
         self.cx.sink.filter(|_| self.collect)
@@ -109,7 +109,7 @@ impl Check<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Check<'_> {
+impl<'de> Visitor<'de> for Expected<'_> {
     type Value = Problem;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -166,13 +166,13 @@ impl<'de> Visitor<'de> for Check<'_> {
         let collect = item.is_some() && self.collect;
         loop {
             let here = Path::Index(self.path, index);
-            let check = Check {
+            let expected = Expected {
                 kind: item.unwrap_or(&ANY),
                 path: &here,
                 cx: self.cx,
                 collect,
             };
-            match seq.next_element_seed(check)? {
+            match seq.next_element_seed(expected)? {
                 None => break,
                 Some(found) => first = first.or(found),
             }
@@ -223,7 +223,7 @@ impl<'de> Visitor<'de> for Check<'_> {
                         continue;
                     };
                     let here = Path::Key(self.path, field.name);
-                    let found = map.next_value_seed(Check {
+                    let found = map.next_value_seed(Expected {
                         kind: field.kind,
                         path: &here,
                         cx: self.cx,
@@ -238,7 +238,7 @@ impl<'de> Visitor<'de> for Check<'_> {
                 }
                 Key::Unknown(name) => {
                     let here = Path::Key(self.path, &name);
-                    let found = map.next_value_seed(Check {
+                    let found = map.next_value_seed(Expected {
                         kind: &ANY,
                         path: &here,
                         cx: self.cx,
@@ -442,23 +442,23 @@ impl<'de> Visitor<'de> for TokenValueSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<TokenValue, A::Error> {
-        let check = Check {
+        let expected = Expected {
             kind: &ANY,
             path: self.path,
             cx: self.cx,
             collect: false,
         };
-        check.visit_seq(seq).map(|_| TokenValue::Other)
+        expected.visit_seq(seq).map(|_| TokenValue::Other)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TokenValue, A::Error> {
-        let check = Check {
+        let expected = Expected {
             kind: &ANY,
             path: self.path,
             cx: self.cx,
             collect: false,
         };
-        check.visit_map(map).map(|_| TokenValue::Other)
+        expected.visit_map(map).map(|_| TokenValue::Other)
     }
 }
 
@@ -531,9 +531,9 @@ impl<'p> TopLevel<'p> {
         }
     }
 
-    /// The top level as an object, through [`Check`]: the problem any non-object value gets.
-    fn as_object(self) -> Check<'p> {
-        Check {
+    /// The top level as an object, through [`Expected`]: the problem any non-object value gets.
+    fn as_object(self) -> Expected<'p> {
+        Expected {
             kind: &OBJECT,
             path: &Path::Root,
             cx: self.0,
@@ -628,7 +628,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                     top.identity_keys |= 1 << index;
                     let name = TOP_FIELDS.get(index).map_or("", |field| field.name);
                     let here = Path::Key(&Path::Root, name);
-                    map.next_value_seed(Check {
+                    map.next_value_seed(Expected {
                         kind: &ANY,
                         path: &here,
                         cx: self.0,
@@ -637,7 +637,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                 }
                 Key::Unknown(name) => {
                     let here = Path::Key(&Path::Root, &name);
-                    map.next_value_seed(Check {
+                    map.next_value_seed(Expected {
                         kind: &ANY,
                         path: &here,
                         cx: self.0,
@@ -653,7 +653,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
     }
 }
 
-/// Reads `event_type`: a string is classified, anything else gets [`Check`]'s problem for a
+/// Reads `event_type`: a string is classified, anything else gets [`Expected`]'s problem for a
 /// value that should have been a string.
 struct EventTypeSeed<'p> {
     path: &'p Path<'p>,
@@ -669,8 +669,8 @@ impl<'de> DeserializeSeed<'de> for EventTypeSeed<'_> {
 }
 
 impl EventTypeSeed<'_> {
-    fn as_string(&self) -> Check<'_> {
-        Check {
+    fn as_string(&self) -> Expected<'_> {
+        Expected {
             kind: &STR,
             path: self.path,
             cx: self.cx,
@@ -923,7 +923,7 @@ fn walk<'de>(
     scan: &Scan,
 ) -> Result<Problem, Error> {
     let cx = Cx::new(sink, scan);
-    input.run(Check {
+    input.run(Expected {
         kind,
         path: &Path::Root,
         cx: &cx,
@@ -983,18 +983,18 @@ fn schema_of(class: Class) -> &'static Kind {
     }
 }
 
-/// Runs `check` over `input`, and once more knowing where the first long integer literal is
+/// Runs `validate` over `input`, and once more knowing where the first long integer literal is
 /// when a walk met a float that may have been one (see [`Cx`]).
-fn with_scan<'de, I: Input<'de>, T>(input: &I, check: impl Fn(&I, &Scan) -> T) -> T {
+fn with_scan<'de, I: Input<'de>, T>(input: &I, validate: impl Fn(&I, &Scan) -> T) -> T {
     let scan = Scan::default();
-    let first = check(input, &scan);
+    let first = validate(input, &scan);
     if scan.suspect.get() {
         if let Some(found) = input.bytes().and_then(long_integer_literal) {
             let rescan = Scan {
                 long_integer: Some(found),
                 suspect: std::cell::Cell::new(false),
             };
-            return check(input, &rescan);
+            return validate(input, &rescan);
         }
     }
     first
@@ -1003,11 +1003,11 @@ fn with_scan<'de, I: Input<'de>, T>(input: &I, check: impl Fn(&I, &Scan) -> T) -
 /// Checks that `input` is a payload the model accepts, and says what it is; otherwise the first
 /// problem: `invalid_json` (with line and column) or `invalid_payload` (with the JSON path).
 /// Memory: the walk's stack and the problem, never a tree of the input.
-pub(crate) fn check<'de>(input: impl Input<'de>) -> Result<Class, Error> {
-    with_scan(&input, check_input)
+pub(crate) fn strict<'de>(input: impl Input<'de>) -> Result<Class, Error> {
+    with_scan(&input, validate_input)
 }
 
-fn check_input<'de>(input: &impl Input<'de>, scan: &Scan) -> Result<Class, Error> {
+fn validate_input<'de>(input: &impl Input<'de>, scan: &Scan) -> Result<Class, Error> {
     // One pass for Flagsmith's own bytes: the guessed type's schema, whose event_type must be
     // that very type. Anything else, including a problem it finds, is settled below.
     if let Some(guess) = input.guess() {
@@ -1050,13 +1050,13 @@ pub(crate) struct Tolerated {
     pub(crate) deviations: Vec<Deviation>,
 }
 
-/// Like [`check`], but lists every deviation instead of failing on the first. Fails only when
+/// Like [`strict`], but lists every deviation instead of failing on the first. Fails only when
 /// the body is not JSON (`invalid_json`) or not a JSON object (`invalid_payload`).
-pub(crate) fn tolerate<'de>(input: impl Input<'de>) -> Result<Tolerated, Error> {
+pub(crate) fn tolerant<'de>(input: impl Input<'de>) -> Result<Tolerated, Error> {
     with_scan(&input, |input, scan| {
         // A conforming body (nearly every one) is settled by the strict check alone: one pass
         // for Flagsmith's own bytes.
-        if let Ok(class) = check_input(input, scan) {
+        if let Ok(class) = validate_input(input, scan) {
             return Ok(Tolerated {
                 class: Some(class),
                 deviations: Vec::new(),
@@ -1073,5 +1073,5 @@ pub(crate) fn tolerate<'de>(input: impl Input<'de>) -> Result<Tolerated, Error> 
 }
 
 #[cfg(test)]
-#[path = "check_tests.rs"]
+#[path = "validate_tests.rs"]
 mod tests;

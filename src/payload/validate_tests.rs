@@ -1,7 +1,7 @@
-//! The check's own tests: it agrees with the conversions on every fixture and generated body,
+//! The validation's own tests: it agrees with the conversions on every fixture and generated body,
 //! and settles Flagsmith's bytes in one pass.
 
-use super::{check, Class};
+use super::{strict, Class};
 use crate::payload::{build, event_types, parse_json};
 use crate::Error;
 use serde_json::Value;
@@ -40,8 +40,8 @@ fn bodies() -> Vec<Vec<u8>> {
     bodies
 }
 
-/// The classification the conversions assumed before the streaming check existed: used
-/// only to hold the check's problems to the conversions' own errors.
+/// The classification the conversions assumed before the streaming validation existed: used
+/// only to hold the validation's problems to the conversions' own errors.
 fn classify_as_before(value: &Value) -> Option<Class> {
     let object = value.as_object()?;
     let identity = ["identity", "traits", "flags", "segments"]
@@ -66,7 +66,7 @@ fn classify_as_before(value: &Value) -> Option<Class> {
     })
 }
 
-/// Rules the check enforces beyond the model's types, which the conversions do not know.
+/// Rules the validation enforces beyond the model's types, which the conversions do not know.
 fn is_beyond_the_types(error: &Error) -> bool {
     let text = error.to_string();
     [
@@ -80,11 +80,11 @@ fn is_beyond_the_types(error: &Error) -> bool {
     .any(|rule| text.contains(rule))
 }
 
-/// One body: bytes and its `Value` get the same answer; what the check accepts converts;
+/// One body: bytes and its `Value` get the same answer; what the validation accepts converts;
 /// a type problem it reports is the very error the conversions give.
 fn judge(body: &[u8]) {
     let text = String::from_utf8_lossy(body);
-    let from_bytes = check(body);
+    let from_bytes = strict(body);
     let value = match parse_json(body) {
         Ok(value) => value,
         Err(error) => {
@@ -99,7 +99,7 @@ fn judge(body: &[u8]) {
     }
     assert_eq!(
         from_bytes,
-        check(&value),
+        strict(&value),
         "bytes and Value disagree: {text}"
     );
     match from_bytes {
@@ -123,7 +123,7 @@ fn judge(body: &[u8]) {
 }
 
 /// Flagsmith's own bytes are checked in one pass, strictly or tolerantly (the receivers'
-/// check once walked a conforming body twice).
+/// validation once walked a conforming body twice).
 #[test]
 fn flagsmith_bytes_take_one_pass() {
     let body = std::fs::read(
@@ -136,8 +136,8 @@ fn flagsmith_bytes_take_one_pass() {
         f();
         super::PASSES.with(|p| p.get())
     };
-    assert_eq!(passes(&|| drop(check(&body[..]))), 1);
-    assert_eq!(passes(&|| drop(super::tolerate(&body[..]))), 1);
+    assert_eq!(passes(&|| drop(strict(&body[..]))), 1);
+    assert_eq!(passes(&|| drop(super::tolerant(&body[..]))), 1);
 }
 
 #[test]
@@ -202,7 +202,7 @@ fn numbers_beyond_64_bits_read_the_same_from_a_value() {
         "/tests/regressions/fuzz-parse-long-integer-id.json"
     ))
     .unwrap();
-    let problem = check(&found[..]).unwrap_err().to_string();
+    let problem = strict(&found[..]).unwrap_err().to_string();
     assert!(
         problem.contains("at `data.environment.id`, expected an integer, found the number 1111111111111111111111111111111111111111… (95 characters in all)"),
         "{problem}"
@@ -216,7 +216,7 @@ fn numbers_beyond_64_bits_read_the_same_from_a_value() {
         "{problem}"
     );
     let value: Value = serde_json::from_str(body).unwrap();
-    assert_eq!(check(&value), Ok(Class::Unknown));
+    assert_eq!(strict(&value), Ok(Class::Unknown));
 }
 
 /// Found by fuzzing: a problem under a key that a later duplicate replaces is gone, as in
@@ -245,7 +245,7 @@ fn unknown_keys_are_judged_as_json_parse_reads_them() {
 }
 
 fn problem_of(body: &str) -> String {
-    match check(body.as_bytes()) {
+    match strict(body.as_bytes()) {
         Ok(class) => format!("ok {class:?}"),
         Err(error) => error.to_string(),
     }
@@ -291,7 +291,7 @@ fn reserved_keys_are_rejected_wherever_they_are() {
             // A Value holds the same object (with `arbitrary_precision` enabled by another
             // crate of the program, the first token would already be a number in it).
             let value: Value = serde_json::from_str(&body).unwrap();
-            assert_eq!(check(&value).map_err(|e| e.to_string()), Err(problem));
+            assert_eq!(strict(&value).map_err(|e| e.to_string()), Err(problem));
         }
     }
 }

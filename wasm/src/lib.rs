@@ -152,8 +152,12 @@ impl WasmVerifier {
     }
 
     /// Verifies, then validates the payload; throws with the first problem found.
-    #[wasm_bindgen(js_name = checkScratch)]
-    pub fn check_scratch(&self, signature_len: usize, body_len: usize) -> Result<(), JsValue> {
+    #[wasm_bindgen(js_name = verifyAndValidateScratch)]
+    pub fn verify_and_validate_scratch(
+        &self,
+        signature_len: usize,
+        body_len: usize,
+    ) -> Result<(), JsValue> {
         staged(signature_len, body_len, |signature, body| {
             self.inner.verify_and_validate(body, signature)
         })
@@ -186,9 +190,9 @@ impl WasmVerifier {
         .map_err(|error: Error| to_js(&error))
     }
 
-    /// Verifies and validates strictly, as `check_scratch`, and returns the delivery key.
-    #[wasm_bindgen(js_name = checkKeyScratch)]
-    pub fn check_key_scratch(
+    /// Verifies and validates strictly, as `verify_and_validate_scratch`, and returns the delivery key.
+    #[wasm_bindgen(js_name = verifyAndValidateWithKeyScratch)]
+    pub fn verify_and_validate_with_key_scratch(
         &self,
         signature_len: usize,
         body_len: usize,
