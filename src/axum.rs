@@ -293,11 +293,10 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) if error.is::<LengthLimitError>() => Err(Rejection::body_too_large(limit)),
-        Err(error) => Err(Rejection {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "handler_failed",
-            message: format!("the request could not be read ({error})."),
-        }),
+        Err(error) => Err(Rejection::new(
+            "handler_failed",
+            format!("the request could not be read ({error})."),
+        )),
     }
 }
 
@@ -355,47 +354,48 @@ impl Rejection {
         &self.message
     }
 
-    fn method_not_allowed(method: &Method) -> Self {
+    /// A rejection with the status the receivers' one table gives `code`.
+    fn new(code: &'static str, message: String) -> Self {
         Rejection {
-            status: StatusCode::METHOD_NOT_ALLOWED,
-            code: "method_not_allowed",
-            message: format!(
+            status: StatusCode::from_u16(Error::http_status_of(code))
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            code,
+            message,
+        }
+    }
+
+    fn method_not_allowed(method: &Method) -> Self {
+        Rejection::new(
+            "method_not_allowed",
+            format!(
                 "Flagsmith sends webhooks as POST, not {}.",
                 crate::text::excerpt(method.as_str())
             ),
-        }
+        )
     }
 
     fn body_too_large(limit: usize) -> Self {
-        Rejection {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            code: "body_too_large",
-            message: format!(
+        Rejection::new(
+            "body_too_large",
+            format!(
                 "the body is larger than the limit of {limit} bytes. Raise max_body_bytes if \
                  your payloads are legitimately this large."
             ),
-        }
+        )
     }
 
     fn handler_failed() -> Self {
-        Rejection {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "handler_failed",
-            message: "the webhook handler failed; see your on_error log. Flagsmith will not \
-                      retry a 500."
+        Rejection::new(
+            "handler_failed",
+            "the webhook handler failed; see your on_error log. Flagsmith will not retry a 500."
                 .to_owned(),
-        }
+        )
     }
 }
 
 impl From<Error> for Rejection {
     fn from(error: Error) -> Self {
-        Rejection {
-            status: StatusCode::from_u16(error.http_status())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            code: error.code(),
-            message: error.to_string(),
-        }
+        Rejection::new(error.code(), error.to_string())
     }
 }
 

@@ -164,15 +164,44 @@ impl Error {
     /// ([`Verifier::verify_delivery`](crate::Verifier::verify_delivery)), `invalid_payload`
     /// only means JSON that is not an object.
     pub fn http_status(&self) -> u16 {
-        match self {
-            Error::MissingSignature
-            | Error::MalformedSignature { .. }
-            | Error::SignatureMismatch { .. } => 401,
-            Error::InvalidJson { .. } | Error::InvalidPayload { .. } => 400,
-            Error::InvalidSecret { .. } => 500,
-        }
+        Self::http_status_of(self.code())
+    }
+
+    /// The HTTP status a receiver answers an error code with: the core's codes and the
+    /// receivers' own (`method_not_allowed`, `body_too_large`, `handler_failed`, the replay
+    /// window's, …); 500 for a code it does not know, a failure on the receiving side.
+    pub fn http_status_of(code: &str) -> u16 {
+        RECEIVER_STATUSES
+            .iter()
+            .find(|(known, _)| *known == code)
+            .map_or(500, |(_, status)| *status)
     }
 }
+
+/// The receivers' status policy, the one table of it: the axum handler and
+/// [`Error::http_status`] read it here, the npm package's receivers through the wasm module. A
+/// delivery is refused (4xx) only when it is not authentic, not JSON, or outside the policy the
+/// receiver was given; the rest is the receiving side's failure (500), which Flagsmith does not
+/// retry either, so every such answer is reported to `onError`.
+const RECEIVER_STATUSES: [(&str, u16); 17] = [
+    ("missing_signature", 401),
+    ("malformed_signature", 401),
+    ("signature_mismatch", 401),
+    ("invalid_json", 400),
+    ("invalid_payload", 400),
+    ("invalid_body", 400),
+    ("delivery_too_old", 400),
+    ("delivery_from_the_future", 400),
+    ("delivery_undated", 400),
+    ("not_found", 404),
+    ("method_not_allowed", 405),
+    ("body_too_large", 413),
+    ("invalid_secret", 500),
+    ("not_initialised", 500),
+    ("body_already_parsed", 500),
+    ("handler_failed", 500),
+    ("verifier_freed", 500),
+];
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -261,6 +290,36 @@ mod tests {
         }
     }
 
+    /// The status tables written for readers (the project README's, the crate page's)
+    /// translate the one table: every code a row names has that row's status.
+    #[test]
+    fn documented_statuses_are_the_tables() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut rows = 0;
+        for page in ["README.md", "src/lib.md"] {
+            // The published crate carries src/lib.md but not the project README.
+            let Ok(text) = std::fs::read_to_string(format!("{root}/{page}")) else {
+                continue;
+            };
+            for line in text.lines().filter(|line| line.starts_with('|')) {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                let Some(status) = cells.iter().find_map(|cell| cell.parse::<u16>().ok()) else {
+                    continue;
+                };
+                let codes = line.split('`').skip(1).step_by(2).filter(|word| {
+                    super::RECEIVER_STATUSES
+                        .iter()
+                        .any(|(code, _)| code == word)
+                });
+                for code in codes {
+                    assert_eq!(Error::http_status_of(code), status, "{page}: {code}");
+                    rows += 1;
+                }
+            }
+        }
+        assert!(rows >= 6, "{rows} codes in the documented tables");
+    }
+
     /// The members of a TypeScript union of string literals `type NAME = | 'a' | 'b';`.
     fn union_members(declarations: &str, name: &str) -> Vec<String> {
         let start = declarations
@@ -307,6 +366,18 @@ mod tests {
                 codes.iter().any(|code| code == error.code()),
                 "{} is not in types/core.d.ts's ErrorCode",
                 error.code()
+            );
+        }
+        // Every code a receiver can answer with has its status in the one table (not
+        // invalid_option, which is thrown when a receiver is created, never for a request).
+        for code in &codes {
+            let listed = super::RECEIVER_STATUSES
+                .iter()
+                .any(|(known, _)| known == code);
+            assert_eq!(
+                listed,
+                code != "invalid_option",
+                "{code} in RECEIVER_STATUSES"
             );
         }
         let hints = union_members(&declarations, "MismatchHint");

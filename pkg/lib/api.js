@@ -36,6 +36,15 @@ function ensureReady() {
   );
 }
 
+/**
+ * The HTTP status a receiver answers `code` with, from the core's one status table
+ * (src/error.rs). Without the module there is no table, and no request can be handled: 500,
+ * which is also what the table says for `not_initialised`.
+ */
+export function httpStatusOf(code) {
+  return isReady() ? glue.httpStatusOf(code) : 500;
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

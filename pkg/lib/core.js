@@ -4,15 +4,13 @@
 // Flagsmith never retries a 4xx or 5xx, so an authentic JSON object is always handed to user
 // code, conforming to the model or not (with its deviations): rejecting it would lose it.
 
-import { SIGNATURE_HEADER, Verifier } from './api.js';
+import { SIGNATURE_HEADER, Verifier, httpStatusOf } from './api.js';
 import { deduplicator, replayGuard } from './delivery.js';
 import { FlagsmithWebhookError, isVerifierLike } from './errors.js';
 import { isKnownType } from './events.js';
 import { escapeControls } from './text.js';
 import { maxBodyBytesOf } from './limits.js';
 
-const SIGNATURE_CODES = new Set(['missing_signature', 'malformed_signature', 'signature_mismatch']);
-const PAYLOAD_CODES = new Set(['invalid_json', 'invalid_payload', 'invalid_body']);
 const HEADER = SIGNATURE_HEADER.toLowerCase();
 
 
@@ -139,9 +137,14 @@ export function handlerContext(runtime, received, delivery) {
   };
 }
 
-function reply(status, error, extra) {
-  if (!error) return { status, body: { ok: true, ...extra } };
-  return { status, body: { ok: false, error: error.code, message: error.message } };
+/** A delivery taken: 200, or 202 when acknowledged before the handlers finished. */
+function reply(status, extra) {
+  return { status, body: { ok: true, ...extra } };
+}
+
+/** A delivery refused, with the status the core's one table gives its code. */
+export function refuse(error) {
+  return { status: httpStatusOf(error.code), body: { ok: false, error: error.code, message: error.message } };
 }
 
 const handlerFailed = () =>
@@ -172,7 +175,7 @@ export function createCore(options) {
       if (method !== 'POST') {
         const error = new FlagsmithWebhookError('method_not_allowed', `Flagsmith sends webhooks as POST, not ${method}.`);
         await report(error, runtime);
-        return reply(405, error);
+        return refuse(error);
       }
       let received;
       const pairs = headerPairs(headers());
@@ -183,13 +186,10 @@ export function createCore(options) {
         if (!(error instanceof FlagsmithWebhookError)) {
           const unreadable = new FlagsmithWebhookError('handler_failed', 'the request could not be read.', undefined, error);
           await report(unreadable, runtime);
-          return reply(500, unreadable);
+          return refuse(unreadable);
         }
         await report(error, runtime);
-        if (error.code === 'body_too_large') return reply(413, error);
-        if (SIGNATURE_CODES.has(error.code)) return reply(401, error);
-        if (PAYLOAD_CODES.has(error.code)) return reply(400, error);
-        return reply(500, error);
+        return refuse(error);
       }
       // Everything needed to store the delivery and run it again through a receiver later: the
       // inspector's JSON Lines shape ({headers, body}) plus when and what it was.
@@ -203,14 +203,14 @@ export function createCore(options) {
       const rejected = replay?.check(received.event);
       if (rejected) {
         await report(rejected, { ...context, event: received.event });
-        return reply(400, rejected);
+        return refuse(rejected);
       }
-      if (dedupe && !(await dedupe.claim(received.deliveryKey))) return reply(200, undefined, { duplicate: true });
+      if (dedupe && !(await dedupe.claim(received.deliveryKey))) return reply(200, { duplicate: true });
       const work = run(received, context);
       if (acknowledgeAfterMs === false) {
         return work.then(
           () => reply(200),
-          () => reply(500, handlerFailed()),
+          () => refuse(handlerFailed()),
         );
       }
       let timer;
@@ -220,12 +220,12 @@ export function createCore(options) {
       const outcome = await Promise.race([work.then(() => 'done', () => 'failed'), late]);
       clearTimeout(timer);
       if (outcome === 'done') return reply(200);
-      if (outcome === 'failed') return reply(500, handlerFailed());
+      if (outcome === 'failed') return refuse(handlerFailed());
       // Flagsmith gives up after 10 s and sends the delivery again: answer now, let the
       // handlers run on (their failure still reaches onError).
       const rest = work.catch(() => {});
       runtime.waitUntil?.(rest);
-      return reply(202, undefined, { acknowledged: 'early', message: `the handlers are still running after ${acknowledgeAfterMs} ms; their outcome goes to onError.` });
+      return reply(202, { acknowledged: 'early', message: `the handlers are still running after ${acknowledgeAfterMs} ms; their outcome goes to onError.` });
     },
   };
 }

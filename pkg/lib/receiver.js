@@ -1,19 +1,16 @@
 // Receivers that are hard to get wrong: a Fetch-API handler (Workers, Deno, Bun, Next.js route
 // handlers, Hono), Node middleware (node:http, Express, Connect) and a framework-neutral
 // createWebhookHandler for the rest. They share one core, so every receiver answers the same
-// request with the same status:
-//
-//   405 not POST · 413 body over maxBodyBytes · 401 missing, malformed or wrong signature ·
-//   400 not JSON, not a JSON object, or (opt-in) outside the replay window · 500 a handler
-//   threw (or the raw body was already consumed) · 202 acknowledged early while a slow handler
-//   runs on · 200 handled, or a duplicate not handled again (opt-in).
+// request with the same status: a refusal's comes from the core's one table of them
+// (RECEIVER_STATUSES in src/error.rs, which the README's table translates); 202 is an early
+// acknowledgement while a slow handler runs on, 200 handled (or a duplicate, opt-in).
 //
 // Flagsmith never retries a 4xx or 5xx, so an authentic JSON object is always handed to user
 // code, conforming to the model or not (with its deviations): rejecting it would lose it.
 // Error responses carry the error's code and message, never the secret or the body.
 
 import { SIGNATURE_HEADER, Verifier } from './api.js';
-import { DEFAULT_ACKNOWLEDGE_AFTER_MS, createCore, headerPairs, reporter } from './core.js';
+import { DEFAULT_ACKNOWLEDGE_AFTER_MS, createCore, headerPairs, refuse, reporter } from './core.js';
 import { FlagsmithWebhookError, isVerifierLike } from './errors.js';
 import { bodyTooLarge, isOverLimit, maxBodyBytesOf } from './limits.js';
 
@@ -144,7 +141,8 @@ export function createFastifyPlugin(options) {
       const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
       const answer = tooLarge ? bodyTooLarge(core.maxBodyBytes) : new FlagsmithWebhookError('handler_failed', 'the request could not be read.', undefined, error);
       await report(answer, { fastify: { request, reply } });
-      return reply.code(tooLarge ? 413 : 500).headers(responseHeaders(413)).send({ ok: false, error: answer.code, message: answer.message });
+      const refused = refuse(answer);
+      return reply.code(refused.status).headers(responseHeaders(refused.status)).send(refused.body);
     });
     fastify.all(path, async (request, reply) => {
       const result = await core.handle(request.method, () => request.headers, async () => rawBodyOf(request.body, core.maxBodyBytes), { fastify: { request, reply } });
@@ -248,10 +246,10 @@ export function createNodeMiddleware(options) {
         next();
         return;
       }
-      const error = new FlagsmithWebhookError('not_found', `this server receives Flagsmith webhooks at ${path} only.`);
-      res.statusCode = 404;
+      const refused = refuse(new FlagsmithWebhookError('not_found', `this server receives Flagsmith webhooks at ${path} only.`));
+      res.statusCode = refused.status;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ ok: false, error: error.code, message: error.message }));
+      res.end(JSON.stringify(refused.body));
       return;
     }
     const readBody = async () => {

@@ -74,6 +74,12 @@ fn staged<T>(signature_len: usize, body_len: usize, f: impl FnOnce(&str, &[u8]) 
     })
 }
 
+/// The HTTP status a receiver answers an error code with (the core's one status table).
+#[wasm_bindgen(js_name = httpStatusOf)]
+pub fn http_status_of(code: &str) -> u16 {
+    Error::http_status_of(code)
+}
+
 /// Checks that the body in the scratch area is a Flagsmith payload; throws `invalid_json` or
 /// `invalid_payload`.
 #[wasm_bindgen(js_name = validateScratch)]
