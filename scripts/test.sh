@@ -21,7 +21,7 @@ if $fast; then
   cargo clippy --locked --workspace --all-targets --all-features --quiet -- -D warnings
   cargo test --locked --workspace --all-features --quiet
   # The tests that start workerd, Chromium, other runtimes or pack the package are left out.
-  slow='bundlers|inspector|matrix|package|queue|readme|worker'
+  slow='bundlers|durable|inspector|matrix|package|queue|readme|workerd'
   node --test --test-concurrency=1 $(ls tests/js/*.test.mjs tests/js/*.test.cjs | grep -Ev "/($slow)\.test\.")
   exit 0
 fi

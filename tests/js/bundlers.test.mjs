@@ -1,6 +1,6 @@
 // A small browser app that imports the package (installed from an npm pack tarball), built with
 // esbuild, Vite and webpack, each output run in Chromium and verifying a fixture. (wrangler's
-// bundler is covered by tests/js/worker.test.mjs, whose Workers it builds.) The configuration
+// bundler is covered by tests/js/workerd.test.mjs, whose Workers it builds.) The configuration
 // each bundler needs for the .wasm is exactly what the README says.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -16,7 +16,7 @@ import { fixture } from './helpers/vectors.mjs';
 import { bundleWorker, startBundledWorker } from './helpers/workers.mjs';
 
 const persist = mkdtempSync(join(tmpdir(), 'fw-durable-'));
-const outdir = bundleWorker('tests/worker-durable/wrangler.toml');
+const outdir = bundleWorker('tests/workers/durable/wrangler.toml');
 const bindings = { SECRET_1: 'real-secret-1', SECRET_2: 'real-secret-2' };
 const options = { miniflare: { durableObjects: { FLAGS: 'FlagMirrorObject', AUDIT: 'AuditLogObject' }, durableObjectsPersist: persist } };
 const running = [];

@@ -151,7 +151,7 @@ export default { async fetch(request) { return Response.json({ failures: runConf
   const url = await startWorker(join(consumer, 'wrangler.toml'), {});
   const response = await fetch(url, { method: 'POST', body: JSON.stringify(portableVectors()) });
   assert.deepEqual((await response.json()).failures, []);
-  rows.push({ name: 'workerd', version: 'miniflare 4.20260426.0', vectors: `${portableVectors().verify.length + portableVectors().sign.length + portableVectors().parse.length} cases ✓`, receiver: 'see worker.test.mjs' });
+  rows.push({ name: 'workerd', version: 'miniflare 4.20260426.0', vectors: `${portableVectors().verify.length + portableVectors().sign.length + portableVectors().parse.length} cases ✓`, receiver: 'see workerd.test.mjs' });
 });
 
 test('Chromium: the published package passes the shared vectors', async () => {

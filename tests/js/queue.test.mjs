@@ -40,7 +40,7 @@ async function logOf(mf) {
 }
 
 test('a consumer that fails twice then succeeds processes the delivery once; duplicates are processed once', async () => {
-  const { url, mf } = await startWorkerInstance('tests/worker-queue/wrangler.toml', { FLAGSMITH_WEBHOOK_SECRET: SECRET }, { miniflare: queues() });
+  const { url, mf } = await startWorkerInstance('tests/workers/queue/wrangler.toml', { FLAGSMITH_WEBHOOK_SECRET: SECRET }, { miniflare: queues() });
   const flaky = sampleEvent('FLAG_UPDATED');
   flaky.data.changed_by = 'flaky@example.com';
   const steady = sampleEvent('FLAG_UPDATED');

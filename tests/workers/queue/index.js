@@ -1,7 +1,7 @@
 // The queue recipe of examples/cloudflare-queue, with handlers that let tests/js/queue.test.mjs
 // see every attempt: each is logged in the LOG namespace, and deliveries from
 // flaky@example.com fail their first two attempts.
-import { queueWorker } from '../../examples/cloudflare-queue/src/worker.js';
+import { queueWorker } from '../../../examples/cloudflare-queue/src/worker.js';
 
 export default queueWorker({
   onEvent: async (event, { deliveryKey, attempts, conforming, env }) => {

@@ -14,7 +14,7 @@ import { fixture, portableVectors } from './helpers/vectors.mjs';
 
 let worker;
 before(async () => {
-  worker = await startWorker('tests/worker/wrangler.toml', { FLAGSMITH_WEBHOOK_SECRET: RECEIVER_SECRETS.join(',') });
+  worker = await startWorker('tests/workers/receiver/wrangler.toml', { FLAGSMITH_WEBHOOK_SECRET: RECEIVER_SECRETS.join(',') });
 });
 after(stopWorkers);
 

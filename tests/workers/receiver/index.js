@@ -5,8 +5,8 @@
 import * as api from 'flagsmith-webhooks';
 import { createHandler } from 'flagsmith-webhooks';
 
-import { runConformance } from '../js/helpers/conformance.mjs';
-import { receiverOptions } from '../js/helpers/receiver-options.mjs';
+import { runConformance } from '../../js/helpers/conformance.mjs';
+import { receiverOptions } from '../../js/helpers/receiver-options.mjs';
 
 const calls = [];
 let handler;
