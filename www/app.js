@@ -54,15 +54,14 @@ for (const tab of tabs) {
 /** Bytes from a dropped or chosen file, kept exactly until the text is edited. */
 let fileBytes = null;
 
-const HINTS = {
-  secret_whitespace: 'The secret you entered has spaces or a line break around it, and without them the signature matches. Flagsmith trims secrets when they are saved: remove the whitespace from your configured secret.',
-  trailing_whitespace: 'The body ends in a newline or spaces that Flagsmith never sends, and without them it matches. Something appended them (a log, an editor, a copy): use the raw bytes.',
-  pretty_printed: 'The body has line breaks or indentation, which Flagsmith never sends: it was pretty-printed after it arrived. Verify the raw request bytes, before any JSON parsing.',
-  raw_non_ascii: 'The body contains raw non-ASCII characters where Flagsmith sends \\uXXXX escapes: it was re-serialised after it arrived. Verify the raw request bytes.',
-  compact_separators: 'The body uses "," and ":" without the space Flagsmith writes after them: it was re-serialised (JSON.stringify, a JSON body parser) after it arrived. Verify the raw request bytes.',
-  empty_body: 'The body is empty.',
-  wrong_secret_or_altered_body: 'The body looks exactly like what Flagsmith sends, so the secret is most likely not the one set on this webhook (check which environment or organisation it belongs to), or the body was changed.',
-};
+/**
+ * What a mismatch's diagnosis advises, in the core's own words (one source for every message):
+ * its message without the opening clause the verdict's headline already says.
+ */
+function advice(error) {
+  const text = error.message.replace(/^the signature does not match the body: /, '');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /**
  * A whole request pasted from a log, a request bin or a terminal: its body, its signature
@@ -269,7 +268,7 @@ function verdictNow() {
             showVerdict(
               'invalid',
               'Invalid as received; the content is authentic.',
-              `Written again in Flagsmith's format, it matches the signature${which}: Flagsmith sent this content, and something between Flagsmith and here changed its bytes. ${HINTS[error.hint] ?? ''}`,
+              `Written again in Flagsmith's format, it matches the signature${which}: Flagsmith sent this content, and something between Flagsmith and here changed its bytes. ${advice(error)}`,
               [...notes, 'This proves what the payload says, not that the request was untouched: a receiver must still verify the raw bytes, and would have rejected these.'],
             );
           } else if (parseError) {
@@ -277,7 +276,7 @@ function verdictNow() {
             // sends" would be wrong; the parse error says what it is.
             showVerdict('invalid', 'Invalid: the signature does not match.', `The body is not a Flagsmith payload either: ${parseError.message}`, notes);
           } else {
-            showVerdict('invalid', 'Invalid: the signature does not match.', HINTS[error.hint] ?? error.message, notes);
+            showVerdict('invalid', 'Invalid: the signature does not match.', advice(error), notes);
           }
         }
       }

@@ -89,11 +89,11 @@ test('a tampered body, a pretty-printed body, a wrong secret and a padded secret
   const body = fixture('03_flag_updated_multivariate.json').toString('utf8');
   const signature = sign(SECRET, body);
   const cases = [
-    { name: 'tampered', input: { body: body.replace('Purchase', 'Purchased'), secret: SECRET, signature }, cause: /most likely not the one set on this webhook|was changed/ },
+    { name: 'tampered', input: { body: body.replace('Purchase', 'Purchased'), secret: SECRET, signature }, cause: /most likely not the one configured on this webhook|was altered/ },
     { name: 'pretty-printed', input: { body: JSON.stringify(JSON.parse(body), null, 2), secret: SECRET, signature }, cause: /pretty-printed/ },
     { name: 'JSON.stringify', input: { body: JSON.stringify(JSON.parse(body)), secret: SECRET, signature }, cause: /re-serialised/ },
     { name: 'wrong secret', input: { body, secret: 'not-the-secret', signature }, cause: /secret is most likely not the one/ },
-    { name: 'secret with a trailing space', input: { body, secret: `${SECRET} `, signature }, cause: /spaces or a line break around it/ },
+    { name: 'secret with a trailing space', input: { body, secret: `${SECRET} `, signature }, cause: /leading or trailing whitespace/ },
   ];
   for (const { name, input, cause } of cases) {
     await enter(input);
