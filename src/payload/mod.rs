@@ -7,6 +7,7 @@
 //! form, as this crate does).
 
 pub(crate) mod convert;
+mod envelopes;
 mod exact;
 mod model;
 mod numbers;
