@@ -22,7 +22,9 @@ function body(size) {
     const out = new Uint8Array(size);
     for (let i = 0; i < size; i += unit.length) out.set(unit.subarray(0, Math.min(unit.length, size - i)), i);
     const hex = createHmac('sha256', secretBytes).update(out).digest('hex');
-    bodies.set(size, { bytes: out, hex, sig: Uint8Array.from(hex.match(/../g), (h) => parseInt(h, 16)) });
+    // The same bytes as text, for receivers that read `await request.text()`.
+    const text = new TextDecoder().decode(out);
+    bodies.set(size, { bytes: out, text, hex, sig: Uint8Array.from(hex.match(/../g), (h) => parseInt(h, 16)) });
   }
   return bodies.get(size);
 }
@@ -38,6 +40,15 @@ const contenders = {
       : crypto.subtle.importKey('raw', secretBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']).then((key) => {
           webKey = key;
           return crypto.subtle.verify('HMAC', key, b.sig, b.bytes);
+        }),
+  'flagsmith-webhooks Verifier.verify, string body': (b) => (verifier ??= new Verifier(SECRET, LIMIT)).verify(b.text, b.hex),
+  // What WebCrypto needs for the same string: its bytes first.
+  'WebCrypto subtle.verify, string body': (b) =>
+    webKey
+      ? crypto.subtle.verify('HMAC', webKey, b.sig, new TextEncoder().encode(b.text))
+      : crypto.subtle.importKey('raw', secretBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']).then((key) => {
+          webKey = key;
+          return crypto.subtle.verify('HMAC', key, b.sig, new TextEncoder().encode(b.text));
         }),
   'node:crypto (nodejs_compat)': (b) => timingSafeEqual(createHmac('sha256', secretBytes).update(b.bytes).digest(), b.sig),
   '@noble/hashes': (b) => timingSafeEqual(nobleHmac(nobleSha256, secretBytes, b.bytes), b.sig),
