@@ -148,9 +148,9 @@ for (let i = 0; i < 16; i++) {
 /**
  * For a header of exactly 64 hexadecimal digits: writes its 32 bytes, then the body, into the
  * scratch area and returns the body's length; -1 (having written nothing that counts) for any
- * other header, which the core parses.
+ * other header, which the core parses, and for a string body over `limit` bytes.
  */
-function stageTag(header, body) {
+function stageTag(header, body, limit) {
   const bodyLength = typeof body === 'string' ? body.length : body.byteLength;
   const at = glue.scratch(32 + bodyLength);
   const memory = wasmBytes();
@@ -160,14 +160,15 @@ function stageTag(header, body) {
     if ((high | low) < 0) return -1;
     memory[at + i] = (high << 4) | low;
   }
-  return writeBody(body, bodyLength, at, 32);
+  return writeBody(body, bodyLength, at, 32, limit);
 }
 
 /**
- * Writes the header then the body into the scratch area. Returns the body's length in bytes
- * and leaves the header's in `stagedHeaderLength`.
+ * Writes the header then the body into the scratch area. Returns the body's length in bytes,
+ * or -1 for a string body whose UTF-8 is over `limit` bytes, and leaves the header's length in
+ * `stagedHeaderLength`.
  */
-function stage(header, body) {
+function stage(header, body, limit) {
   const bodyLength = typeof body === 'string' ? body.length : body.byteLength;
   let headerLength = header.length;
   let at = glue.scratch(headerLength + bodyLength);
@@ -181,14 +182,23 @@ function stage(header, body) {
     memory.set(encoded, at);
   }
   stagedHeaderLength = headerLength;
-  return writeBody(body, bodyLength, at, headerLength);
+  return writeBody(body, bodyLength, at, headerLength, limit);
+}
+
+/** Stages `input` alone; throws body_too_large when it is a string over `limit` bytes. */
+function stageBody(input, limit) {
+  const length = stage('', input, limit);
+  if (length === -1) throw bodyTooLarge(limit);
+  return length;
 }
 
 /**
  * Writes the body after the header (`headerLength` bytes at the scratch area's start, `at`);
- * returns its length in bytes.
+ * returns its length in bytes, or -1 for a string whose UTF-8 is over `limit` bytes. Bytes,
+ * and strings with more UTF-16 units than `limit`, were checked before (isOverLimit): a string's
+ * UTF-8 length is learnt here, while it is encoded, never by a separate pass over it.
  */
-function writeBody(body, bodyLength, at, headerLength) {
+function writeBody(body, bodyLength, at, headerLength, limit) {
   let memory = wasmBytes();
   const start = at + headerLength;
   if (typeof body !== 'string') {
@@ -198,8 +208,10 @@ function writeBody(body, bodyLength, at, headerLength) {
   if (bodyLength <= SHORT_STRING && writeAscii(body, memory, start)) return bodyLength;
   let { read, written } = encoder.encodeInto(body, memory.subarray(start, start + bodyLength));
   while (read < bodyLength) {
-    // Not ASCII: what is left needs at most 3 bytes per UTF-16 unit.
-    const room = (bodyLength - read) * 3;
+    if (written > limit) return -1;
+    // Not ASCII: what is left needs at most 3 bytes per UTF-16 unit, and no more is reserved
+    // than the limit leaves (plus 4, so that the character crossing it always fits, and shows it).
+    const room = Math.min((bodyLength - read) * 3, limit - written + 4);
     at = glue.scratch(headerLength + written + room);
     memory = wasmBytes();
     const offset = at + headerLength + written;
@@ -207,7 +219,7 @@ function writeBody(body, bodyLength, at, headerLength) {
     read += more.read;
     written += more.written;
   }
-  return written;
+  return written > limit ? -1 : written;
 }
 
 function materialise(body) {
@@ -250,8 +262,10 @@ export class Verifier {
     this.#count = parts.length;
   }
 
+  /** The body as the core takes it, and the limit it must keep to. */
   #body(body, options) {
-    return bodyInput(body, options === undefined ? this.#limit : maxBodyBytesOf(options));
+    const limit = options === undefined ? this.#limit : maxBodyBytesOf(options);
+    return { input: bodyInput(body, limit), limit };
   }
 
   #live() {
@@ -271,21 +285,22 @@ export class Verifier {
     if (isOverLimit(input, limit)) return -1;
     const inner = this.#live();
     if (typeof signature === 'string' && signature.length === 64) {
-      const length = stageTag(signature, input);
+      const length = stageTag(signature, input, limit);
       if (length !== -1) return inner.matchTagScratch(length);
     }
-    const length = stage(signatureInput(signature), input);
-    return inner.matchScratch(stagedHeaderLength, length);
+    const length = stage(signatureInput(signature), input, limit);
+    return length === -1 ? -1 : inner.matchScratch(stagedHeaderLength, length);
   }
 
   /**
    * Stages the header and `input` and runs the binding's `operation` on them
    * (`inner.verifyAndValidateScratch` and the like), with its errors as FlagsmithWebhookErrors.
    */
-  #staged(operation, input, signature) {
+  #staged(operation, { input, limit }, signature) {
     const inner = this.#live();
     try {
-      const length = stage(signatureInput(signature), input);
+      const length = stage(signatureInput(signature), input, limit);
+      if (length === -1) throw bodyTooLarge(limit);
       return operation.call(inner, stagedHeaderLength, length);
     } catch (error) {
       throw fromWasm(error);
@@ -299,9 +314,9 @@ export class Verifier {
 
   /** Checks the signature, then parses; throws FlagsmithWebhookError with a `code`. */
   verifyAndParse(body, signature, options) {
-    const input = this.#body(body, options);
-    this.#staged(glue.Verifier.prototype.verifyAndValidateScratch, input, signature);
-    return materialise(input);
+    const taken = this.#body(body, options);
+    this.#staged(glue.Verifier.prototype.verifyAndValidateScratch, taken, signature);
+    return materialise(taken.input);
   }
 
   /**
@@ -314,8 +329,9 @@ export class Verifier {
    * authentic delivery would lose it, since Flagsmith never retries a 4xx.
    */
   verifyDelivery(body, signature, options) {
-    const input = this.#body(body, options);
-    const answer = this.#staged(glue.Verifier.prototype.deliverScratch, input, signature);
+    const taken = this.#body(body, options);
+    const { input } = taken;
+    const answer = this.#staged(glue.Verifier.prototype.deliverScratch, taken, signature);
     const first = answer.indexOf('\n');
     const second = answer.indexOf('\n', first + 1);
     const deviations = answer.length > second + 1 ? JSON.parse(answer.slice(second + 1)) : [];
@@ -338,16 +354,16 @@ export class Verifier {
    * deliveryKey }`.
    */
   verifyAndParseWithKey(body, signature, options) {
-    const input = this.#body(body, options);
-    const deliveryKey = this.#staged(glue.Verifier.prototype.verifyAndValidateWithKeyScratch, input, signature);
-    return { event: materialise(input), deliveryKey };
+    const taken = this.#body(body, options);
+    const deliveryKey = this.#staged(glue.Verifier.prototype.verifyAndValidateWithKeyScratch, taken, signature);
+    return { event: materialise(taken.input), deliveryKey };
   }
 
   /** Signs `body` with the first secret: 64 lowercase hex characters. */
   sign(body, options) {
-    const input = this.#body(body, options);
+    const { input, limit } = this.#body(body, options);
     const inner = this.#live();
-    return inner.signScratch(stage('', input));
+    return inner.signScratch(stageBody(input, limit));
   }
 
   /**
@@ -462,9 +478,10 @@ export function deviationsOf(event) {
  */
 export function parse(body, options) {
   ensureReady();
-  const input = bodyInput(body, maxBodyBytesOf(options));
+  const limit = maxBodyBytesOf(options);
+  const input = bodyInput(body, limit);
   try {
-    glue.validateScratch(stage('', input));
+    glue.validateScratch(stageBody(input, limit));
   } catch (error) {
     throw fromWasm(error);
   }

@@ -93,6 +93,39 @@ test('every function that takes a body refuses one over maxBodyBytes; verify ans
   assert.match(error.message, /limit of 4095 bytes.*maxBodyBytes/);
 });
 
+// A string's UTF-8 length is learnt while it is encoded into wasm memory (not by a pass of its
+// own): strings of one to three bytes a character, at and past the limit, through every function,
+// and never more memory reserved for a refused string than the limit allows.
+test('strings are held to maxBodyBytes in UTF-8 bytes by every function, as they are staged', () => {
+  const limit = 3000;
+  const signer = new Verifier(SECRET);
+  for (const unit of ['a', 'é', '€', '🚀']) {
+    const padded = (count) => GOOD.replace('"changed_by": ', `"changed_by": "x", "padding": "${unit.repeat(count)}", "_": `);
+    const count = Math.floor((limit - Buffer.byteLength(padded(0))) / Buffer.byteLength(unit));
+    const [fits, over] = [padded(count), padded(count + 1)];
+    assert.ok(Buffer.byteLength(fits) <= limit && Buffer.byteLength(over) > limit, unit);
+    const verifier = new Verifier(SECRET, { maxBodyBytes: limit });
+    const signed = signer.sign(over);
+    assert.equal(verifier.match(over, signed), -1, unit);
+    assert.equal(verifier.verify(over, signed.toUpperCase()), false, unit);
+    for (const call of [
+      () => verifier.verifyAndParse(over, signed),
+      () => verifier.verifyDelivery(over, signed),
+      () => verifier.sign(over),
+      () => parse(over, { maxBodyBytes: limit }),
+    ]) {
+      assert.equal(codeOf(call), 'body_too_large', unit);
+    }
+    assert.equal(verifier.verifyAndParse(fits, signer.sign(fits)).event_type, 'FLAG_UPDATED', unit);
+    assert.equal(verifier.verifyDelivery(fits, signer.sign(fits)).conforming, true, unit);
+    assert.equal(verifier.sign(fits), signer.sign(fits), unit);
+  }
+  // Three bytes a character, a million characters: refused having reserved at most the limit.
+  const before = wasmMemoryBytes();
+  assert.equal(codeOf(() => parse('€'.repeat(1_000_000))), 'body_too_large');
+  assert.ok(wasmMemoryBytes() - before <= 1.25 * 1024 * 1024, `grew ${wasmMemoryBytes() - before} bytes`);
+});
+
 test('maxBodyBytes that is not a positive whole number of bytes is refused when given', async () => {
   const bad = ['1mb', Number.NaN, 0, -1, 1.5, Number.POSITIVE_INFINITY, MAX_BODY_BYTES_LIMIT + 1, null, {}];
   for (const maxBodyBytes of bad) {
