@@ -133,7 +133,9 @@ impl NumberSeen<'_> {
             NumberSeen::Text(text) => excerpt(text),
             NumberSeen::Integer(value) => value.to_string(),
             NumberSeen::Float(value) => serde_json::Number::from_f64(value)
-                .map_or_else(|| value.to_string(), |number| number.to_string()),
+                // JSON has no NaN or infinity; the fallback spares the module core's float
+                // formatting (serde_json's Number prints with ryu).
+                .map_or_else(|| "a non-finite number".to_owned(), |number| number.to_string()),
         }
     }
 
