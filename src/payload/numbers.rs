@@ -135,7 +135,10 @@ impl NumberSeen<'_> {
             NumberSeen::Float(value) => serde_json::Number::from_f64(value)
                 // JSON has no NaN or infinity; the fallback spares the module core's float
                 // formatting (serde_json's Number prints with ryu).
-                .map_or_else(|| "a non-finite number".to_owned(), |number| number.to_string()),
+                .map_or_else(
+                    || "a non-finite number".to_owned(),
+                    |number| number.to_string(),
+                ),
         }
     }
 
