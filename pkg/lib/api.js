@@ -262,10 +262,9 @@ export class Verifier {
     this.#count = parts.length;
   }
 
-  /** The body as the core takes it, and the limit it must keep to. */
-  #body(body, options) {
-    const limit = options === undefined ? this.#limit : maxBodyBytesOf(options);
-    return { input: bodyInput(body, limit), limit };
+  /** The body limit of one call: its own option, else the verifier's. */
+  #limitOf(options) {
+    return options === undefined ? this.#limit : maxBodyBytesOf(options);
   }
 
   #live() {
@@ -280,7 +279,7 @@ export class Verifier {
    * body over the limit, which cannot be verified).
    */
   match(body, signature, options) {
-    const limit = options === undefined ? this.#limit : maxBodyBytesOf(options);
+    const limit = this.#limitOf(options);
     const input = bodyView(body);
     if (isOverLimit(input, limit)) return -1;
     const inner = this.#live();
@@ -296,7 +295,7 @@ export class Verifier {
    * Stages the header and `input` and runs the binding's `operation` on them
    * (`inner.verifyAndValidateScratch` and the like), with its errors as FlagsmithWebhookErrors.
    */
-  #staged(operation, { input, limit }, signature) {
+  #staged(operation, input, limit, signature) {
     const inner = this.#live();
     try {
       const length = stage(signatureInput(signature), input, limit);
@@ -314,9 +313,10 @@ export class Verifier {
 
   /** Checks the signature, then parses; throws FlagsmithWebhookError with a `code`. */
   verifyAndParse(body, signature, options) {
-    const taken = this.#body(body, options);
-    this.#staged(glue.Verifier.prototype.verifyAndValidateScratch, taken, signature);
-    return materialise(taken.input);
+    const limit = this.#limitOf(options);
+    const input = bodyInput(body, limit);
+    this.#staged(glue.Verifier.prototype.verifyAndValidateScratch, input, limit, signature);
+    return materialise(input);
   }
 
   /**
@@ -329,9 +329,9 @@ export class Verifier {
    * authentic delivery would lose it, since Flagsmith never retries a 4xx.
    */
   verifyDelivery(body, signature, options) {
-    const taken = this.#body(body, options);
-    const { input } = taken;
-    const answer = this.#staged(glue.Verifier.prototype.deliverScratch, taken, signature);
+    const limit = this.#limitOf(options);
+    const input = bodyInput(body, limit);
+    const answer = this.#staged(glue.Verifier.prototype.deliverScratch, input, limit, signature);
     const first = answer.indexOf('\n');
     const second = answer.indexOf('\n', first + 1);
     const deviations = answer.length > second + 1 ? JSON.parse(answer.slice(second + 1)) : [];
@@ -354,14 +354,16 @@ export class Verifier {
    * deliveryKey }`.
    */
   verifyAndParseWithKey(body, signature, options) {
-    const taken = this.#body(body, options);
-    const deliveryKey = this.#staged(glue.Verifier.prototype.verifyAndValidateWithKeyScratch, taken, signature);
-    return { event: materialise(taken.input), deliveryKey };
+    const limit = this.#limitOf(options);
+    const input = bodyInput(body, limit);
+    const deliveryKey = this.#staged(glue.Verifier.prototype.verifyAndValidateWithKeyScratch, input, limit, signature);
+    return { event: materialise(input), deliveryKey };
   }
 
   /** Signs `body` with the first secret: 64 lowercase hex characters. */
   sign(body, options) {
-    const { input, limit } = this.#body(body, options);
+    const limit = this.#limitOf(options);
+    const input = bodyInput(body, limit);
     const inner = this.#live();
     return inner.signScratch(stageBody(input, limit));
   }

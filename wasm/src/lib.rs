@@ -55,16 +55,23 @@ pub fn scratch(len: usize) -> usize {
     })
 }
 
+/// Runs `f` on the first `header_len` bytes of the scratch area and the `body_len` after them.
+fn staged_bytes<T>(header_len: usize, body_len: usize, f: impl FnOnce(&[u8], &[u8]) -> T) -> T {
+    SCRATCH.with(|area| {
+        let area = area.borrow();
+        let end = header_len.saturating_add(body_len).min(area.len());
+        let (header, body) = area
+            .get(..end)
+            .unwrap_or_default()
+            .split_at(header_len.min(end));
+        f(header, body)
+    })
+}
+
 /// Runs `f` on the signature header (the first `signature_len` bytes of the scratch area) and
 /// the body (the next `body_len`).
 fn staged<T>(signature_len: usize, body_len: usize, f: impl FnOnce(&str, &[u8]) -> T) -> T {
-    SCRATCH.with(|area| {
-        let area = area.borrow();
-        let end = signature_len.saturating_add(body_len).min(area.len());
-        let (signature, body) = area
-            .get(..end)
-            .unwrap_or_default()
-            .split_at(signature_len.min(end));
+    staged_bytes(signature_len, body_len, |signature, body| {
         // The JavaScript side writes the header with encodeInto, so it is UTF-8; anything else
         // still reaches the core, to be reported as malformed.
         match std::str::from_utf8(signature) {
@@ -72,6 +79,13 @@ fn staged<T>(signature_len: usize, body_len: usize, f: impl FnOnce(&str, &[u8]) 
             Err(_) => f(&String::from_utf8_lossy(signature), body),
         }
     })
+}
+
+/// A matching secret's index as JavaScript takes it: -1 for none.
+fn index_or_none(index: Option<usize>) -> i32 {
+    index
+        .and_then(|index| i32::try_from(index).ok())
+        .unwrap_or(-1)
 }
 
 /// The HTTP status a receiver answers an error code with (the core's one status table).
@@ -130,31 +144,19 @@ impl WasmVerifier {
     /// Index of the matching secret, or -1.
     #[wasm_bindgen(js_name = matchScratch)]
     pub fn match_scratch(&self, signature_len: usize, body_len: usize) -> i32 {
-        staged(signature_len, body_len, |signature, body| {
+        index_or_none(staged(signature_len, body_len, |signature, body| {
             self.inner.matching_index(body, signature)
-        })
-        .and_then(|index| i32::try_from(index).ok())
-        .unwrap_or(-1)
+        }))
     }
 
     /// Index of the matching secret, or -1, for a header decoded to its 32 bytes (the first 32
     /// bytes of the scratch area, the body after them).
     #[wasm_bindgen(js_name = matchTagScratch)]
     pub fn match_tag_scratch(&self, body_len: usize) -> i32 {
-        SCRATCH.with(|area| {
-            let area = area.borrow();
-            let end = body_len.saturating_add(32).min(area.len());
-            let Some((tag, body)) = area
-                .get(..end)
-                .and_then(|staged| staged.split_first_chunk::<32>())
-            else {
-                return -1;
-            };
-            self.inner
-                .matching_index_of_tag(body, tag)
-                .and_then(|index| i32::try_from(index).ok())
-                .unwrap_or(-1)
-        })
+        index_or_none(staged_bytes(32, body_len, |tag, body| {
+            let tag: &[u8; 32] = tag.try_into().ok()?;
+            self.inner.matching_index_of_tag(body, tag)
+        }))
     }
 
     /// Verifies, then validates the payload; throws with the first problem found.
