@@ -1,7 +1,7 @@
 // Browsers: fetching and compiling the .wasm is asynchronous, so call `await init()` once
 // before anything else (or `initSync(moduleOrBytes)` if you already have the module).
 import initGlue, { initSync as initGlueSync } from './dist/flagsmith_webhooks.js';
-import { isReady, markReady } from './lib/state.js';
+import { fullModule } from './lib/state.js';
 
 export * from './lib/index.js';
 
@@ -10,16 +10,16 @@ export * from './lib/index.js';
  * file; pass a URL, Response, bytes or WebAssembly.Module to load it from elsewhere.
  */
 export async function init(moduleOrPath) {
-  if (isReady()) return;
+  if (fullModule.isReady()) return;
   await initGlue(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath });
-  markReady();
+  fullModule.markReady();
 }
 
 /** Synchronous initialisation from bytes or a compiled WebAssembly.Module. */
 export function initSync(module) {
-  if (isReady()) return;
+  if (fullModule.isReady()) return;
   initGlueSync({ module });
-  markReady();
+  fullModule.markReady();
 }
 
 export default init;

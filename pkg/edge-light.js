@@ -4,30 +4,20 @@
 // .wasm next to the glue fails there, so the module is imported.
 import wasmModule from './dist/flagsmith_webhooks_bg.wasm?module';
 import { initSync as initGlueSync } from './dist/flagsmith_webhooks.js';
-import { markReady, markUnavailable } from './lib/state.js';
+import { sameRealm } from './lib/realm.js';
+import { fullModule } from './lib/state.js';
 
 // `next build` evaluates edge routes without the .wasm the runtime injects: the import must not
 // fail the build there. Calls that need the module then throw `not_initialised` with the reason,
 // and receivers created at module scope answer it per request (see core.js).
 try {
   initGlueSync({ module: sameRealm(wasmModule) });
-  markReady();
+  fullModule.markReady();
 } catch (error) {
-  markUnavailable(error?.message ?? error);
+  fullModule.markUnavailable(error?.message ?? error);
 }
 
 export * from './lib/index.js';
-
-/**
- * Next.js compiles the .wasm outside the sandbox that runs the route, so the module it hands
- * over is a WebAssembly.Module of another realm: it instantiates as well, but fails the glue's
- * `instanceof WebAssembly.Module` check, and the glue would then try to compile it as bytes
- * ("Argument 0 must be a buffer source").
- */
-function sameRealm(module) {
-  if (module instanceof WebAssembly.Module || Object.prototype.toString.call(module) !== '[object WebAssembly.Module]') return module;
-  return Object.setPrototypeOf(module, WebAssembly.Module.prototype);
-}
 
 /** Already initialised at import; present so that code written for browsers runs unchanged. */
 export async function init() {}

@@ -2,10 +2,10 @@
 // runtime cannot compile wasm from bytes at run time, so the module is imported, not fetched.
 import wasmModule from './dist/flagsmith_webhooks_bg.wasm';
 import { initSync as initGlueSync } from './dist/flagsmith_webhooks.js';
-import { markReady } from './lib/state.js';
+import { fullModule } from './lib/state.js';
 
 initGlueSync({ module: wasmModule });
-markReady();
+fullModule.markReady();
 
 export * from './lib/index.js';
 

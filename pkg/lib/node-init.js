@@ -5,14 +5,14 @@
 // CommonJS bundle took (no CommonJS lexing), and the two copies stay interchangeable (see
 // FlagsmithWebhookError's brand).
 import { initSync as initGlueSync } from '../dist/flagsmith_webhooks.js';
-import { markReady } from './state.js';
+import { fullModule } from './state.js';
 
 // Undefined in the CommonJS build, where esbuild empties import.meta. (Not `typeof __dirname`:
 // `node -e` and the REPL define a global __dirname that an ES module would wrongly pick up.)
 const moduleUrl = import.meta.url;
 
 initGlueSync({ module: nodeFs().readFileSync(wasmLocation()) });
-markReady();
+fullModule.markReady();
 
 export * from './index.js';
 

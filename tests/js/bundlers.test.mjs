@@ -47,7 +47,23 @@ after(async () => {
   if (app) rmSync(app, { recursive: true, force: true });
 });
 
-async function runInChromium(dist) {
+const EXPECTED = { valid: true, type: 'FLAG_UPDATED', summary: 'api_rate_limit in Production (segment beta_testers): value 48 → 49 (by ops@example.com)' };
+
+// flagsmith-webhooks/verify in a browser: its own module, fetched by init() beside its files.
+const verifyProgram = (specifier) => `import init, { Verifier, verify } from '${specifier}';
+init().then(() => {
+  const body = ${JSON.stringify(BODY)};
+  const verifier = new Verifier(${JSON.stringify(vectors.fixture_secret)});
+  document.body.dataset.result = JSON.stringify({
+    valid: verify(${JSON.stringify(vectors.fixture_secret)}, body, ${JSON.stringify(SIGNATURE)}),
+    tampered: verifier.verify(body + ' ', ${JSON.stringify(SIGNATURE)}),
+    signed: verifier.sign(body),
+  });
+});
+`;
+const VERIFY_EXPECTED = { valid: true, tampered: false, signed: SIGNATURE };
+
+async function runInChromium(dist, expected = EXPECTED) {
   context ??= await launchChromium();
   const server = await startServer({ root: dist });
   const tab = await context.newPage();
@@ -58,7 +74,7 @@ async function runInChromium(dist) {
     await tab.waitForSelector('body[data-result]', { state: 'attached', timeout: 15_000 }).catch(() => {});
     assert.deepEqual(errors, []);
     const result = JSON.parse((await tab.getAttribute('body', 'data-result')) ?? 'null');
-    assert.deepEqual(result, { valid: true, type: 'FLAG_UPDATED', summary: 'api_rate_limit in Production (segment beta_testers): value 48 → 49 (by ops@example.com)' });
+    assert.deepEqual(result, expected);
   } finally {
     await tab.close();
     await server.close();
@@ -101,4 +117,27 @@ test('the package also works unbundled, straight from node_modules', async () =>
   writeFileSync(join(dist, 'app.js'), program('init()').replace("from 'flagsmith-webhooks'", "from './flagsmith-webhooks/browser.js'"));
   writeFileSync(join(dist, 'index.html'), page('./app.js'));
   await runInChromium(dist);
+});
+
+test('flagsmith-webhooks/verify: Vite and webpack with no configuration, and unbundled', async () => {
+  const vite = join(app, 'vite-verify');
+  mkdirSync(vite);
+  writeFileSync(join(vite, 'main.js'), verifyProgram('flagsmith-webhooks/verify'));
+  writeFileSync(join(vite, 'index.html'), page('/main.js'));
+  execFileSync(tool('vite'), ['build', vite, '--outDir', join(vite, 'dist'), '--logLevel', 'error'], { cwd: app, stdio: 'pipe' });
+  await runInChromium(join(vite, 'dist'), VERIFY_EXPECTED);
+
+  const webpack = join(app, 'webpack-verify');
+  mkdirSync(webpack);
+  writeFileSync(join(webpack, 'app.js'), verifyProgram('flagsmith-webhooks/verify'));
+  execFileSync(tool('webpack'), ['--mode', 'production', '--entry', join(webpack, 'app.js'), '--output-path', join(webpack, 'dist'), '--output-filename', 'app.js'], { cwd: app, stdio: 'pipe' });
+  writeFileSync(join(webpack, 'dist', 'index.html'), page('./app.js', 'text/javascript'));
+  await runInChromium(join(webpack, 'dist'), VERIFY_EXPECTED);
+
+  const plain = join(app, 'plain-verify');
+  mkdirSync(plain);
+  cpSync(join(app, 'node_modules/flagsmith-webhooks'), join(plain, 'flagsmith-webhooks'), { recursive: true });
+  writeFileSync(join(plain, 'app.js'), verifyProgram('./flagsmith-webhooks/verify/browser.js'));
+  writeFileSync(join(plain, 'index.html'), page('./app.js'));
+  await runInChromium(plain, VERIFY_EXPECTED);
 });

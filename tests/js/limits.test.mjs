@@ -21,6 +21,7 @@ import {
 
 import { codeOf } from './helpers/codes.mjs';
 import { fixture } from './helpers/vectors.mjs';
+import { occurrences } from './helpers/bytes.mjs';
 
 const SECRET = 'whsec_demo_f1agsm1th';
 const GOOD = fixture('01_flag_updated_env_default.json').toString('utf8');
@@ -154,15 +155,6 @@ test('maxBodyBytes that is not a positive whole number of bytes is refused when 
   assert.match(message, /maxBodyBytes.*"1mb".*1048576/);
   assert.equal(codeOf(() => new Verifier(SECRET, { maxBodyBytes: MAX_BODY_BYTES_LIMIT })), 'ok');
 });
-
-/** Every offset at which `needle` occurs in `haystack`. */
-function occurrences(haystack, needle) {
-  const found = [];
-  for (let at = haystack.indexOf(needle[0]); at !== -1; at = haystack.indexOf(needle[0], at + 1)) {
-    if (needle.every((byte, i) => haystack[at + i] === byte)) found.push(at);
-  }
-  return found;
-}
 
 test('no copy of a secret stays in wasm memory, while a verifier lives or after free()', async () => {
   // The browser entry shares its glue module with this import, so the memory read here is the

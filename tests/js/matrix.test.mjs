@@ -40,16 +40,18 @@ before(() => {
     join(consumer, 'run.mjs'),
     `import { readFileSync } from 'node:fs';
 import * as api from 'flagsmith-webhooks';
+import * as verifyOnly from 'flagsmith-webhooks/verify';
 import { runConformance } from './conformance.mjs';
 const portable = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8'));
-const failures = runConformance(api, portable);
+const failures = [...runConformance(api, portable), ...runConformance(verifyOnly, portable).map((failure) => \`verify entry: \${failure}\`)];
 console.log(JSON.stringify({ cases: portable.sign.length + portable.verify.length + portable.parse.length, failures }));
 `,
   );
   writeFileSync(
     join(consumer, 'run.cjs'),
     `const api = require('flagsmith-webhooks');
-console.log(JSON.stringify({ signature: api.sign('random_key', '{"key": "value"}'), verifier: String(new api.Verifier(['a', 'b'])) }));
+const verifyOnly = require('flagsmith-webhooks/verify');
+console.log(JSON.stringify({ signature: api.sign('random_key', '{"key": "value"}'), verifier: String(new api.Verifier(['a', 'b'])), verifyEntry: verifyOnly.sign('random_key', '{"key": "value"}') }));
 `,
   );
   writeFileSync(
@@ -121,6 +123,7 @@ for (const runtime of RUNTIMES) {
       const cjs = JSON.parse(run(runtime, 'run.cjs').trim());
       assert.equal(cjs.signature, 'e8af67a174c950742e45136491466739cf74a634c608fda0fd487732c2a8204f');
       assert.equal(cjs.verifier, 'Verifier { secrets: 2 }');
+      assert.equal(cjs.verifyEntry, cjs.signature);
       row.cjs = '✓';
     }
     if (runtime.name === 'Deno' || runtime.name === 'Bun') row.receiver = await receiverAnswers(runtime);
@@ -131,9 +134,9 @@ for (const runtime of RUNTIMES) {
 test('the tarball holds only what users need', () => {
   const listing = packListing(consumer);
   const files = listing.files.map((f) => f.path).sort();
-  const unexpected = files.filter((f) => !/^(README\.md|GUIDE\.md|LICENSE|package\.json|index\.d\.ts|types\/[a-z]+\.d\.ts|wasm\.d\.c?ts|workerd\.js|edge-light\.js|browser\.js|bin\/[\w-]+\.js|lib\/[\w-]+\.js|dist\/(flagsmith_webhooks\.js|flagsmith_webhooks_bg\.wasm|node\.mjs|node\.cjs|index\.d\.cts|types\/[a-z]+\.d\.cts))$/.test(f));
+  const unexpected = files.filter((f) => !/^(README\.md|GUIDE\.md|LICENSE|package\.json|index\.d\.ts|types\/[a-z]+\.d\.ts|wasm\.d\.c?ts|workerd\.js|edge-light\.js|browser\.js|bin\/[\w-]+\.js|lib\/[\w-]+\.js|verify\/(index\.d\.ts|[\w-]+\.js)|dist\/(flagsmith_webhooks\.js|flagsmith_webhooks_bg\.wasm|flagsmith_webhooks_verify\.wasm|node\.mjs|node\.cjs|verify\.mjs|verify\.cjs|index\.d\.cts|verify\.d\.cts|types\/[a-z]+\.d\.cts))$/.test(f));
   assert.deepEqual(unexpected, []);
-  for (const needed of ['dist/flagsmith_webhooks_bg.wasm', 'dist/node.mjs', 'dist/node.cjs', 'index.d.ts', 'types/core.d.ts', 'dist/types/core.d.cts', 'workerd.js', 'edge-light.js', 'browser.js', 'README.md', 'GUIDE.md']) {
+  for (const needed of ['dist/flagsmith_webhooks_bg.wasm', 'dist/node.mjs', 'dist/node.cjs', 'index.d.ts', 'types/core.d.ts', 'dist/types/core.d.cts', 'workerd.js', 'edge-light.js', 'browser.js', 'README.md', 'GUIDE.md', 'dist/flagsmith_webhooks_verify.wasm', 'dist/verify.mjs', 'dist/verify.cjs', 'verify/index.d.ts', 'verify/workerd.js', 'verify/browser.js']) {
     assert.ok(files.includes(needed), needed);
   }
   console.log(`tarball: ${listing.filename}, ${listing.size} bytes packed, ${listing.unpackedSize} unpacked, ${files.length} files`);

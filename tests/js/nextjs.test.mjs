@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { sign } from 'flagsmith-webhooks';
+
 import { closeNow } from '../../scripts/serve.mjs';
 import { installPacked } from './helpers/pack.mjs';
 import { MAX_BODY_BYTES, ROUTES } from './helpers/receiver-options.mjs';
@@ -68,6 +70,21 @@ export const POST = createHandler({
   on,
   maxBodyBytes,
 });
+`,
+  // flagsmith-webhooks/verify on the edge runtime (its edge-light entry and its own module).
+  'app/api/verify-edge/route.ts': `import { Verifier } from 'flagsmith-webhooks/verify';
+
+export const runtime = 'edge';
+
+export async function POST(request: Request): Promise<Response> {
+  const verifier = new Verifier(process.env.FLAGSMITH_WEBHOOK_SECRET);
+  try {
+    const valid = verifier.verify(await request.arrayBuffer(), request.headers.get('x-flagsmith-signature'));
+    return Response.json({ valid }, { status: valid ? 200 : 401 });
+  } finally {
+    verifier.free();
+  }
+}
 `,
   'pages/api/flagsmith-pages.ts': `import { createNodeMiddleware } from 'flagsmith-webhooks';
 import { maxBodyBytes, on } from '../../flagsmith-handlers';
@@ -151,6 +168,7 @@ test('next build succeeds with no secret in the environment (strict TypeScript)'
   const [code] = await once(build.child, 'exit');
   assert.equal(code, 0, build.output());
   assert.match(build.output(), /\/api\/flagsmith-edge/);
+  assert.match(build.output(), /\/api\/verify-edge/);
 });
 
 test('next start with the secret: the three routes answer the request table', async () => {
@@ -174,6 +192,12 @@ test('next start with the secret: the three routes answer the request table', as
   for (const path of ['/api/flagsmith', '/api/flagsmith-edge', '/api/flagsmith-pages']) {
     await runReceiverTable(baseUrl, take, { path });
   }
+  const body = '{"event_type": "FLAG_UPDATED"}';
+  const signed = [['X-Flagsmith-Signature', sign(SECRET, body)]];
+  const verified = await rawRequest(baseUrl, { path: '/api/verify-edge', headers: signed, body });
+  assert.deepEqual([verified.status, JSON.parse(verified.body)], [200, { valid: true }]);
+  const tampered = await rawRequest(baseUrl, { path: '/api/verify-edge', headers: signed, body: body.replace('FLAG', 'FLAT') });
+  assert.deepEqual([tampered.status, JSON.parse(tampered.body)], [401, { valid: false }]);
 });
 
 test('with the secret missing at run time too, every request is 500 invalid_secret', async () => {

@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import test from 'node:test';
 
 import { Verifier, parse, sign, verify } from 'flagsmith-webhooks';
+import * as verifyOnly from 'flagsmith-webhooks/verify';
 
 const SECRET = 'whsec_demo_f1agsm1th';
 const expected = (text) => createHmac('sha256', SECRET).update(Buffer.from(text, 'utf8')).digest('hex');
@@ -112,4 +113,24 @@ test('64-character headers: the decoded path and the core agree', () => {
     if (decoded === 1) matched++;
   }
   assert.ok(matched > 500, `${matched}`);
+});
+
+test('secret strings of every kind and length key the HMAC as their UTF-8 bytes do, alone and in lists', () => {
+  const next = random(4242);
+  const body = '{"event_type": "FLAG_UPDATED"}';
+  let cases = 0;
+  for (let round = 0; round < 200; round++) {
+    const secrets = Array.from({ length: 1 + Math.floor(next() * 3) }, () => generated(next, 1 + Math.floor(next() * 90)));
+    const last = secrets.at(-1);
+    const signature = createHmac('sha256', Buffer.from(last, 'utf8')).update(body).digest('hex');
+    for (const api of [{ Verifier }, verifyOnly]) {
+      const verifier = new api.Verifier(secrets);
+      assert.equal(verifier.match(body, signature), secrets.indexOf(last), JSON.stringify(secrets));
+      assert.equal(new api.Verifier(last).sign(body), signature);
+      assert.equal(new api.Verifier(new TextEncoder().encode(last)).sign(body), signature);
+      verifier.free();
+      cases++;
+    }
+  }
+  assert.equal(cases, 400);
 });

@@ -26,6 +26,14 @@ test('the shared vector file passes inside workerd', async () => {
   assert.deepEqual((await response.json()).failures, []);
 });
 
+test('flagsmith-webhooks/verify passes the shared vectors inside workerd, on its own module', async () => {
+  const response = await fetch(`${worker}/conformance/verify`, { method: 'POST', body: JSON.stringify(portableVectors()) });
+  assert.equal(response.status, 200);
+  const answer = await response.json();
+  assert.deepEqual(answer.failures, []);
+  assert.ok(answer.exports.includes('Verifier') && !answer.exports.includes('parse'), String(answer.exports));
+});
+
 test('createHandler under workerd answers the receiver table', () => runReceiverTable(worker, takeCalls));
 
 test('2,000 signed requests in parallel batches are each handled exactly once in workerd', () => loadTest(worker, takeCalls));

@@ -17,3 +17,10 @@ const sample = webhooks.sampleEvent('AUDIT_LOG_CREATED');
 webhooks.createHandler({ secret: 's', handlers: {} });
 void [code, handler, mirror, sample];
 declare const process: { env: Record<string, string | undefined> };
+
+import verifyOnly = require('flagsmith-webhooks/verify');
+const lean: verifyOnly.Verifier = new verifyOnly.Verifier('secret');
+const matched: number = lean.match('{}', 'sig');
+// @ts-expect-error: the verify-only Verifier does not parse.
+lean.verifyAndParse('{}', 'sig');
+void matched;

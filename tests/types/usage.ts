@@ -37,6 +37,7 @@ import init, {
   type FlagDiff,
   type WebhookEvent,
 } from 'flagsmith-webhooks';
+import * as verifyOnly from 'flagsmith-webhooks/verify';
 
 declare const body: Uint8Array;
 declare const header: string | null;
@@ -299,4 +300,17 @@ declare const durableEnv: { FLAGS: DurableObjectNamespaceLike; AUDIT: DurableObj
   const env = durableEnv;
   createHandler({ secret: 'secret', mirror: durableMirror(env.FLAGS), audit: durableAudit(env.AUDIT) });
   durableMirror(env.FLAGS).get({ environment: 1, feature: 'banner' }).then((state) => state?.enabled);
+}
+
+// flagsmith-webhooks/verify: verifying and signing alone, typed as the full package's.
+{
+  const lean = new verifyOnly.Verifier([undefined as string | undefined, 'old'], { maxBodyBytes: 4096 });
+  const index: number = lean.match(new Uint8Array(0), ['sig']);
+  const signed: string = verifyOnly.sign('secret', '{}');
+  const ok: boolean = verifyOnly.verify('secret', '{}', signed);
+  // @ts-expect-error: the verify-only Verifier does not parse.
+  lean.verifyAndParse('{}', 'sig');
+  verifyOnly.init().then(() => verifyOnly.wasmMemoryBytes());
+  const error: verifyOnly.FlagsmithWebhookError | undefined = undefined;
+  void [index, ok, error];
 }

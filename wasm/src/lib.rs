@@ -16,76 +16,25 @@
 #![cfg(target_arch = "wasm32")]
 
 use flagsmith_webhooks::delivery::{deviations, Deviation};
-use flagsmith_webhooks::{validate, Error, MismatchCause, Verifier};
-use std::cell::RefCell;
+use flagsmith_webhooks::{validate, Error, Verifier};
+use scratch::{error_text, index_or_none, scratch_area, staged, staged_bytes};
 
 use wasm_bindgen::prelude::*;
+
+mod scratch;
 
 #[cfg(not(target_feature = "atomics"))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 fn to_js(error: &Error) -> JsValue {
-    let hint = error
-        .mismatch_cause()
-        .map(MismatchCause::code)
-        .unwrap_or("");
-    JsValue::from_str(&format!("{}\n{}\n{}", error.code(), hint, error))
+    JsValue::from_str(&error_text(error))
 }
 
-thread_local! {
-    /// The scratch area: JavaScript writes a call's signature header and body here, straight
-    /// into wasm memory (bytes with one `set`, strings with `encodeInto` or a short loop), and
-    /// passes their lengths. wasm-bindgen's own string passing encodes with a per-character
-    /// JavaScript loop and allocates and frees per call: a string body ran at 0.59x node:crypto
-    /// at 1.2 KB through it (bench/node.mjs), bytes at 0.93x.
-    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The address of the scratch area, made at least `len` bytes long (what was written there is
-/// kept when it grows). Valid until the next call that allocates.
+/// The address of the scratch area (see `scratch.rs`), made at least `len` bytes long.
 #[wasm_bindgen]
 pub fn scratch(len: usize) -> usize {
-    SCRATCH.with(|area| {
-        let mut area = area.borrow_mut();
-        if area.len() < len {
-            area.resize(len, 0);
-        }
-        area.as_mut_ptr() as usize
-    })
-}
-
-/// Runs `f` on the first `header_len` bytes of the scratch area and the `body_len` after them.
-fn staged_bytes<T>(header_len: usize, body_len: usize, f: impl FnOnce(&[u8], &[u8]) -> T) -> T {
-    SCRATCH.with(|area| {
-        let area = area.borrow();
-        let end = header_len.saturating_add(body_len).min(area.len());
-        let (header, body) = area
-            .get(..end)
-            .unwrap_or_default()
-            .split_at(header_len.min(end));
-        f(header, body)
-    })
-}
-
-/// Runs `f` on the signature header (the first `signature_len` bytes of the scratch area) and
-/// the body (the next `body_len`).
-fn staged<T>(signature_len: usize, body_len: usize, f: impl FnOnce(&str, &[u8]) -> T) -> T {
-    staged_bytes(signature_len, body_len, |signature, body| {
-        // The JavaScript side writes the header with encodeInto, so it is UTF-8; anything else
-        // still reaches the core, to be reported as malformed.
-        match std::str::from_utf8(signature) {
-            Ok(signature) => f(signature, body),
-            Err(_) => f(&String::from_utf8_lossy(signature), body),
-        }
-    })
-}
-
-/// A matching secret's index as JavaScript takes it: -1 for none.
-fn index_or_none(index: Option<usize>) -> i32 {
-    index
-        .and_then(|index| i32::try_from(index).ok())
-        .unwrap_or(-1)
+    scratch_area(len)
 }
 
 /// The HTTP status a receiver answers an error code with (the core's one status table).
@@ -110,33 +59,12 @@ pub struct WasmVerifier {
 
 #[wasm_bindgen(js_class = Verifier)]
 impl WasmVerifier {
-    /// `secrets` is every secret's bytes end to end, `lengths` their lengths in order (the
-    /// JavaScript wrapper builds both), which spares the module an array-of-arrays binding.
-    /// The secrets' bytes are zeroed once keyed: wasm-bindgen copies them into wasm memory for
-    /// the call and frees that copy afterwards without clearing it, and (the slice being
-    /// mutable) copies the zeros back into the caller's array.
+    /// Keys the `count` secrets JavaScript wrote into the scratch area (their lengths, then
+    /// the secrets: `len` bytes in all; see `scratch::verifier_from_scratch`), which is zeroed
+    /// once keyed.
     #[wasm_bindgen(constructor)]
-    pub fn new(secrets: &mut [u8], lengths: &[u32]) -> Result<WasmVerifier, JsValue> {
-        let built = Self::key(secrets, lengths);
-        zeroize::Zeroize::zeroize(secrets);
-        built
-    }
-
-    fn key(secrets: &[u8], lengths: &[u32]) -> Result<WasmVerifier, JsValue> {
-        let mut rest = secrets;
-        let mut split = Vec::with_capacity(lengths.len());
-        for &length in lengths {
-            let length = usize::try_from(length).unwrap_or(usize::MAX);
-            if length > rest.len() {
-                return Err(to_js(&Error::InvalidSecret {
-                    reason: "the secret lengths do not add up".into(),
-                }));
-            }
-            let (head, tail) = rest.split_at(length);
-            split.push(head);
-            rest = tail;
-        }
-        Verifier::new(split)
+    pub fn new(count: usize, len: usize) -> Result<WasmVerifier, JsValue> {
+        scratch::verifier_from_scratch(count, len)
             .map(|inner| WasmVerifier { inner })
             .map_err(|error| to_js(&error))
     }

@@ -1,6 +1,7 @@
 // The vector checks, written once against whichever copy of the package is passed in, so that
 // Node, the Worker (workerd) and Chromium run exactly the same assertions on the same data.
 // Returns a list of failures (empty when every runtime agrees with tests/vectors.json).
+// `flagsmith-webhooks/verify`, which does not parse, gets the signing and verifying checks.
 
 function hexToBytes(hex) {
   const out = new Uint8Array(hex.length / 2);
@@ -30,6 +31,7 @@ export function runConformance(api, portable) {
     check(api.verify(secretArg, body, c.signature) === c.valid, `verify: ${c.name}`);
     const verifier = new api.Verifier(secrets);
     check(verifier.match(body, c.signature) === c.match, `Verifier.match: ${c.name}`);
+    if (typeof verifier.verifyAndParse !== 'function') continue;
     let code = null;
     let hint;
     try {
@@ -45,7 +47,7 @@ export function runConformance(api, portable) {
     check(code === c.code, `verifyAndParse code: ${c.name}: got ${code}, expected ${c.code}`);
     if (c.hint) check(hint === c.hint, `hint: ${c.name}: got ${hint}, expected ${c.hint}`);
   }
-  for (const c of portable.parse) {
+  for (const c of api.parse ? portable.parse : []) {
     const body = hexToBytes(c.body_hex);
     try {
       const event = api.parse(body);
