@@ -56,6 +56,20 @@ console.log(JSON.stringify([handle(body, { 'x-flagsmith-signature': ${JSON.strin
   assert.deepEqual(lines, ['butter_bar true']);
 });
 
+test('the flagsmith-webhooks/verify snippet tells a signed body from a forged one', () => {
+  const file = join(work, 'verify-entry.mjs');
+  writeFileSync(
+    file,
+    `${block("from 'flagsmith-webhooks/verify'")}
+import { readFileSync } from 'node:fs';
+const body = readFileSync(${JSON.stringify(fileURLToPath(new URL('../fixtures/01_flag_updated_env_default.json', import.meta.url)))});
+console.log(JSON.stringify([isFromFlagsmith(body, { 'x-flagsmith-signature': ${JSON.stringify(sign(SECRET, BODY))} }), isFromFlagsmith(body, { 'x-flagsmith-signature': '0'.repeat(64) })]));
+`,
+  );
+  const output = execFileSync(process.execPath, [file], { encoding: 'utf8', cwd: root, env: { ...process.env, FLAGSMITH_WEBHOOK_SECRET: SECRET } });
+  assert.deepEqual(JSON.parse(output), [true, false]);
+});
+
 test('the createHandler snippet answers a signed request', () => {
   const file = join(work, 'handler.mjs');
   writeFileSync(
