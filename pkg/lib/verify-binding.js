@@ -3,6 +3,7 @@
 // this is all the glue it needs, and importing wasm-bindgen's would cost a cold start about
 // 1 ms (bench/coldstart.mjs).
 
+import { FlagsmithWebhookError } from './errors.js';
 import { Scratch } from './scratch.js';
 import { verifyModule } from './state.js';
 
@@ -27,6 +28,13 @@ export async function load(source = new URL('../dist/flagsmith_webhooks_verify.w
   }
   if (typeof source?.then === 'function' || (typeof Response === 'function' && source instanceof Response)) {
     const response = await source;
+    if (!response.ok) {
+      throw new FlagsmithWebhookError(
+        'not_initialised',
+        `the WebAssembly module could not be fetched (${response.status} from ${String(response.url).slice(0, 200)}). ` +
+          'Check that the bundler emits flagsmith_webhooks_verify.wasm, or pass init() its URL, bytes or module.',
+      );
+    }
     // compileStreaming insists on the application/wasm content type, which some servers omit.
     module = response.headers?.get('content-type')?.startsWith('application/wasm')
       ? await WebAssembly.compileStreaming(response)

@@ -119,7 +119,17 @@ test('the package also works unbundled, straight from node_modules', async () =>
   await runInChromium(dist);
 });
 
-test('flagsmith-webhooks/verify: Vite and webpack with no configuration, and unbundled', async () => {
+test('flagsmith-webhooks/verify: esbuild with its ./verify/wasm export, Vite and webpack with no configuration, and unbundled', async () => {
+  const esbuild = join(app, 'esbuild-verify');
+  mkdirSync(esbuild);
+  writeFileSync(
+    join(esbuild, 'app.js'),
+    `import wasmUrl from 'flagsmith-webhooks/verify/wasm';\n${verifyProgram('flagsmith-webhooks/verify').replace('init()', 'init(new URL(wasmUrl, import.meta.url))')}`,
+  );
+  execFileSync(tool('esbuild'), [join(esbuild, 'app.js'), '--bundle', '--format=esm', '--platform=browser', '--loader:.wasm=file', `--outdir=${join(esbuild, 'dist')}`, '--log-level=error'], { cwd: app, stdio: 'pipe' });
+  writeFileSync(join(esbuild, 'dist', 'index.html'), page('./app.js'));
+  await runInChromium(join(esbuild, 'dist'), VERIFY_EXPECTED);
+
   const vite = join(app, 'vite-verify');
   mkdirSync(vite);
   writeFileSync(join(vite, 'main.js'), verifyProgram('flagsmith-webhooks/verify'));

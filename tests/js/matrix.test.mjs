@@ -134,7 +134,7 @@ for (const runtime of RUNTIMES) {
 test('the tarball holds only what users need', () => {
   const listing = packListing(consumer);
   const files = listing.files.map((f) => f.path).sort();
-  const unexpected = files.filter((f) => !/^(README\.md|GUIDE\.md|LICENSE|package\.json|index\.d\.ts|types\/[a-z]+\.d\.ts|wasm\.d\.c?ts|workerd\.js|edge-light\.js|browser\.js|bin\/[\w-]+\.js|lib\/[\w-]+\.js|verify\/(index\.d\.ts|[\w-]+\.js)|dist\/(flagsmith_webhooks\.js|flagsmith_webhooks_bg\.wasm|flagsmith_webhooks_verify\.wasm|node\.mjs|node\.cjs|verify\.mjs|verify\.cjs|index\.d\.cts|verify\.d\.cts|types\/[a-z]+\.d\.cts))$/.test(f));
+  const unexpected = files.filter((f) => !/^(README\.md|GUIDE\.md|LICENSE|package\.json|index\.d\.ts|types\/[a-z]+\.d\.ts|wasm\.d\.c?ts|workerd\.js|edge-light\.js|browser\.js|bin\/[\w-]+\.js|lib\/[\w-]+\.js|verify\/([\w-]+\.d\.ts|[\w-]+\.js)|dist\/(flagsmith_webhooks\.js|flagsmith_webhooks_bg\.wasm|flagsmith_webhooks_verify\.wasm|node\.mjs|node\.cjs|verify\.mjs|verify\.cjs|index\.d\.cts|verify\.d\.cts|types\/[a-z]+\.d\.cts))$/.test(f));
   assert.deepEqual(unexpected, []);
   for (const needed of ['dist/flagsmith_webhooks_bg.wasm', 'dist/node.mjs', 'dist/node.cjs', 'index.d.ts', 'types/core.d.ts', 'dist/types/core.d.cts', 'workerd.js', 'edge-light.js', 'browser.js', 'README.md', 'GUIDE.md', 'dist/flagsmith_webhooks_verify.wasm', 'dist/verify.mjs', 'dist/verify.cjs', 'verify/index.d.ts', 'verify/workerd.js', 'verify/browser.js']) {
     assert.ok(files.includes(needed), needed);

@@ -182,3 +182,21 @@ test('no copy of a secret stays in the verify-only module\'s memory, as bytes or
     }
   }
 });
+
+test('init() from a URL that is not there says what to check', () => {
+  // In a fresh process, so that the browser entry's module is not yet loaded.
+  const browserEntry = new URL('../verify/browser.js', import.meta.resolve('flagsmith-webhooks/verify')).href;
+  const script = `
+    const { createServer } = await import('node:http');
+    const { init } = await import(${JSON.stringify(browserEntry)});
+    const server = createServer((request, response) => response.writeHead(404).end('not here'));
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const failure = await init('http://127.0.0.1:' + server.address().port + '/flagsmith_webhooks_verify.wasm').then(() => ({}), (error) => error);
+    server.close();
+    console.log(JSON.stringify({ code: failure.code, message: failure.message }));`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  const failure = JSON.parse(child.stdout);
+  assert.equal(failure.code, 'not_initialised');
+  assert.match(failure.message, /404 from http:\/\/127\.0\.0\.1:\d+\/flagsmith_webhooks_verify\.wasm.*bundler emits/);
+});
