@@ -63,12 +63,14 @@ export class Scratch {
    */
   secrets(parts) {
     // Room for every length, and for each string secret its longest UTF-8 (3 bytes a unit).
-    const room = parts.reduce((sum, part) => sum + (typeof part === 'string' ? 3 : 1) * part.length, 4 * parts.length);
+    let room = 4 * parts.length;
+    for (const part of parts) room += (typeof part === 'string' ? 3 : 1) * part.length;
     const at = this.#reserve(room);
     const memory = this.bytes();
     const lengths = new DataView(memory.buffer, at, 4 * parts.length);
     let offset = at + 4 * parts.length;
-    parts.forEach((part, index) => {
+    for (let index = 0; index < parts.length; index++) {
+      const part = parts[index];
       let length = part.length;
       if (typeof part !== 'string') memory.set(part, offset);
       else if (!writeAscii(part, memory, offset)) {
@@ -77,7 +79,7 @@ export class Scratch {
       }
       lengths.setUint32(4 * index, length, true);
       offset += length;
-    });
+    }
     return offset - at;
   }
 
