@@ -4,7 +4,7 @@
 //!
 //! It exists for cold starts: the full module (wasm/) compiles in about 1.5 ms in Node, most of
 //! it the payload validator, and wasm-bindgen's glue and the package's other JavaScript cost
-//! about 3 ms more; this module is a fifth of the size and has no imports, so its binding
+//! about 3 ms more; this module is a quarter of the size and has no imports, so its binding
 //! (pkg/lib/verify-binding.js) is a few lines (bench/coldstart.mjs).
 //!
 //! No wasm-bindgen: every export takes and returns numbers. Inputs arrive through the scratch
