@@ -76,11 +76,7 @@ export async function verifyRequest(request, secrets, options) {
   }
 }
 
-const json = (result) =>
-  new Response(JSON.stringify(result.body), {
-    status: result.status,
-    headers: { 'content-type': 'application/json', ...(result.status === 405 ? { allow: 'POST' } : {}) },
-  });
+const json = (result) => new Response(JSON.stringify(result.body), { status: result.status, headers: responseHeaders(result.status) });
 
 /**
  * A Fetch-API handler, `(request) => Promise<Response>`, for Workers, Deno, Bun, Next.js route
@@ -267,8 +263,7 @@ export function createNodeMiddleware(options) {
       return;
     }
     res.statusCode = result.status;
-    res.setHeader('content-type', 'application/json');
-    if (result.status === 405) res.setHeader('allow', 'POST');
+    for (const [name, value] of Object.entries(responseHeaders(result.status))) res.setHeader(name, value);
     if (result.status === 413 && !req.readableEnded) {
       // The rest of an oversized body is not worth reading: close the connection once the
       // answer is out, instead of draining up to the client's whole upload.

@@ -185,12 +185,18 @@ export function driftCases() {
   return cases;
 }
 
-/** Runs the table against a receiver; `takeCalls` returns (and clears) the handler calls since the last take. */
-export async function runReceiverTable(baseUrl, takeCalls, { path = '/webhook' } = {}) {
+/**
+ * Runs the table against a receiver; `takeCalls` returns (and clears) the handler calls since
+ * the last take. `frameworkAnswers405`: the framework, not the receiver, answers other methods
+ * (Next.js's App Router does, without an Allow header).
+ */
+export async function runReceiverTable(baseUrl, takeCalls, { path = '/webhook', frameworkAnswers405 = false } = {}) {
   await takeCalls();
   for (const testCase of receiverTable()) {
     const response = await rawRequest(baseUrl, { path, ...testCase.request });
     assert.equal(response.status, testCase.status, `${testCase.name}: status (${response.body.slice(0, 300)})`);
+    // A 405 says which method is allowed (RFC 9110); nothing else carries Allow.
+    if (!frameworkAnswers405) assert.equal(response.headers.allow, testCase.status === 405 ? 'POST' : undefined, `${testCase.name}: Allow`);
     if (testCase.code) {
       const body = JSON.parse(response.body);
       assert.equal(body.error, testCase.code, testCase.name);
