@@ -7,6 +7,9 @@
 
 const SHORT_STRING = 256;
 
+/** What `Scratch.tag` answers for a header that is not 64 hexadecimal digits. */
+export const NOT_PLAIN_HEX = -2;
+
 // Made on first use: Node loads its encoding module the first time either class is touched,
 // about a tenth of `flagsmith-webhooks/verify`'s cold start (bench/coldstart.mjs), and ASCII
 // secrets, headers and short bodies never need them.
@@ -85,8 +88,8 @@ export class Scratch {
 
   /**
    * For a header of exactly 64 hexadecimal digits: writes its 32 bytes, then the body, and
-   * returns the body's length; -1 (having written nothing that counts) for any other header,
-   * which the core parses, and for a string body over `limit` bytes.
+   * returns the body's length, or -1 for a string body over `limit` bytes; NOT_PLAIN_HEX
+   * (having written nothing that counts) for any other header, which the core parses.
    */
   tag(header, body, limit) {
     const bodyLength = typeof body === 'string' ? body.length : body.byteLength;
@@ -95,7 +98,7 @@ export class Scratch {
     for (let i = 0; i < 32; i++) {
       const high = HEX[header.charCodeAt(2 * i)] ?? -1;
       const low = HEX[header.charCodeAt(2 * i + 1)] ?? -1;
-      if ((high | low) < 0) return -1;
+      if ((high | low) < 0) return NOT_PLAIN_HEX;
       memory[at + i] = (high << 4) | low;
     }
     return this.#body(body, bodyLength, at, 32, limit);

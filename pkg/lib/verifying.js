@@ -12,6 +12,7 @@
 import { FlagsmithWebhookError } from './errors.js';
 import { bodyInput, bodyView, fromWasm, secretInput, signatureInput } from './inputs.js';
 import { bodyTooLarge, isOverLimit, maxBodyBytesOf } from './limits.js';
+import { NOT_PLAIN_HEX } from './scratch.js';
 
 /**
  * What the full API's Verifier reaches of this class: module-private names, which the package
@@ -85,7 +86,8 @@ export class VerifyingVerifier {
     const scratch = this.#binding.scratch;
     if (typeof signature === 'string' && signature.length === 64) {
       const length = scratch.tag(signature, input, limit);
-      if (length !== -1) return keyed.matchTagScratch(length);
+      // A string over the limit was found while encoding it: no second pass to learn it again.
+      if (length !== NOT_PLAIN_HEX) return length === -1 ? -1 : keyed.matchTagScratch(length);
     }
     const length = scratch.stage(signatureInput(signature), input, limit);
     return length === -1 ? -1 : keyed.matchScratch(scratch.headerLength, length);

@@ -127,6 +127,32 @@ test('strings are held to maxBodyBytes in UTF-8 bytes by every function, as they
   assert.ok(wasmMemoryBytes() - before <= 1.25 * 1024 * 1024, `grew ${wasmMemoryBytes() - before} bytes`);
 });
 
+test('a string over the limit is encoded once, whatever the header', () => {
+  // Count what reaches TextEncoder: a plain 64-digit header once made match() encode the
+  // string twice, a first pass for the decoded tag and a second for the header as text.
+  const encodeInto = TextEncoder.prototype.encodeInto;
+  let written = 0;
+  TextEncoder.prototype.encodeInto = function (text, into) {
+    const result = encodeInto.call(this, text, into);
+    written += result.written;
+    return result;
+  };
+  try {
+    const verifier = new Verifier(SECRET, { maxBodyBytes: 100_000 });
+    const body = '€'.repeat(90_000);
+    const encoded = (header) => {
+      written = 0;
+      assert.equal(verifier.match(body, header), -1);
+      return written;
+    };
+    const asText = encoded('sha256=' + 'ab'.repeat(32));
+    assert.ok(asText > 100_000 && asText < 200_000, `${asText} bytes encoded`);
+    assert.equal(encoded('ab'.repeat(32)), asText);
+  } finally {
+    TextEncoder.prototype.encodeInto = encodeInto;
+  }
+});
+
 test('maxBodyBytes that is not a positive whole number of bytes is refused when given', async () => {
   const bad = ['1mb', Number.NaN, 0, -1, 1.5, Number.POSITIVE_INFINITY, MAX_BODY_BYTES_LIMIT + 1, null, {}];
   for (const maxBodyBytes of bad) {
