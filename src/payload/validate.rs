@@ -403,6 +403,27 @@ impl<'de> DeserializeSeed<'de> for TokenValueSeed<'_> {
     }
 }
 
+impl<'p> TokenValueSeed<'p> {
+    /// The walk of a nested value under the reserved key: any JSON value, problems not listed.
+    fn any_value(self) -> Expected<'p> {
+        Expected {
+            kind: &ANY,
+            path: self.path,
+            cx: self.cx,
+            collect: false,
+        }
+    }
+}
+
+/// Visitor methods that answer `TokenValue::Other` whatever they are given.
+macro_rules! other_for {
+    ($($method:ident($($value:ty)?)),* $(,)?) => {
+        $(fn $method<E: de::Error>(self $(, _: $value)?) -> Result<TokenValue, E> {
+            Ok(TokenValue::Other)
+        })*
+    };
+}
+
 impl<'de> Visitor<'de> for TokenValueSeed<'_> {
     type Value = TokenValue;
 
@@ -414,56 +435,23 @@ impl<'de> Visitor<'de> for TokenValueSeed<'_> {
         Ok(TokenValue::Number(text))
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<TokenValue, E> {
-        Ok(TokenValue::Other)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<TokenValue, E> {
-        Ok(TokenValue::Other)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<TokenValue, E> {
-        Ok(TokenValue::Other)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<TokenValue, E> {
-        Ok(TokenValue::Other)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<TokenValue, E> {
-        Ok(TokenValue::Other)
-    }
-
-    fn visit_i128<E: de::Error>(self, _: i128) -> Result<TokenValue, E> {
-        Ok(TokenValue::Other)
-    }
-
-    fn visit_u128<E: de::Error>(self, _: u128) -> Result<TokenValue, E> {
-        Ok(TokenValue::Other)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<TokenValue, E> {
-        Ok(TokenValue::Other)
-    }
+    other_for!(
+        visit_str(&str),
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64),
+        visit_i128(i128),
+        visit_u128(u128),
+        visit_unit(),
+    );
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<TokenValue, A::Error> {
-        let expected = Expected {
-            kind: &ANY,
-            path: self.path,
-            cx: self.cx,
-            collect: false,
-        };
-        expected.visit_seq(seq).map(|_| TokenValue::Other)
+        self.any_value().visit_seq(seq).map(|_| TokenValue::Other)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TokenValue, A::Error> {
-        let expected = Expected {
-            kind: &ANY,
-            path: self.path,
-            cx: self.cx,
-            collect: false,
-        };
-        expected.visit_map(map).map(|_| TokenValue::Other)
+        self.any_value().visit_map(map).map(|_| TokenValue::Other)
     }
 }
 
