@@ -9,18 +9,10 @@ import { test } from 'node:test';
 import { FlagMirror, createHandler, parse, sampleEvent, sign, signedRequest, toFlagsmithJson } from 'flagsmith-webhooks';
 
 import { fixture } from './helpers/vectors.mjs';
+import { random } from './helpers/random.mjs';
 
 const requests = JSON.parse(fixture('real/requests.json')).requests;
 const events = requests.map((r) => parse(fixture(`real/${r.file}`)));
-
-/** A deterministic generator, so that a failure can be reproduced. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 function shuffled(items, next) {
   const copy = [...items];

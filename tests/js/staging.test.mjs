@@ -9,17 +9,10 @@ import test from 'node:test';
 import { Verifier, parse, sign, verify } from 'flagsmith-webhooks';
 import * as verifyOnly from 'flagsmith-webhooks/verify';
 
+import { random } from './helpers/random.mjs';
+
 const SECRET = 'whsec_demo_f1agsm1th';
 const expected = (text) => createHmac('sha256', SECRET).update(Buffer.from(text, 'utf8')).digest('hex');
-
-/** A deterministic generator, so that a failure can be reproduced. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 const PIECES = [
   () => 'a',

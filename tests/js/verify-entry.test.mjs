@@ -13,20 +13,12 @@ import * as lean from 'flagsmith-webhooks/verify';
 
 import { fixture, portableVectors, vectors } from './helpers/vectors.mjs';
 import { occurrences } from './helpers/bytes.mjs';
+import { random } from './helpers/random.mjs';
 import { runConformance } from './helpers/conformance.mjs';
 
 const require = createRequire(import.meta.url);
 const SECRET = vectors.fixture_secret;
 const BODY = fixture('01_flag_updated_env_default.json');
-
-/** A deterministic generator, so that a failure can be reproduced. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 /** What a call did: its value, or its error's class, code, hint and message. */
 function outcome(call) {
